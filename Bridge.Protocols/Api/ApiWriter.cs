@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Text.Json;
+using Bridge.Protocols.Model;
+
+namespace Bridge.Protocols.Api;
+
+/// <summary>Writes the v1 API's replies and events.</summary>
+public static class ApiWriter
+{
+    private static readonly JsonWriterOptions Options = new() { SkipValidation = true };
+
+    public static Utf8JsonWriter Begin(IBufferWriter<byte> output) => new(output, Options);
+
+    public static void Ok(IBufferWriter<byte> output, string id)
+    {
+        using var w = Begin(output);
+        w.WriteStartObject();
+        w.WriteString("id", id);
+        w.WriteBoolean("ok", true);
+        w.WriteEndObject();
+    }
+
+    public static void Error(IBufferWriter<byte> output, string? id, string code, string message)
+    {
+        using var w = Begin(output);
+        w.WriteStartObject();
+        if (id is null) w.WriteNull("id");
+        else w.WriteString("id", id);
+        w.WriteBoolean("ok", false);
+        w.WriteStartObject("error");
+        w.WriteString("code", code);
+        w.WriteString("message", message);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    public static void State(Utf8JsonWriter w, IEnumerable<KeyValuePair<string, StateValue>> state)
+    {
+        w.WriteStartObject();
+        foreach (var (name, value) in state)
+        {
+            w.WritePropertyName(name);
+            value.WriteTo(w);
+        }
+        w.WriteEndObject();
+    }
+
+    public static void Device(Utf8JsonWriter w, DeviceView device)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", device.Id);
+        w.WriteString("name", device.Name);
+        w.WriteString("kind", device.Kind);
+        w.WriteString("protocol", device.Protocol);
+        w.WriteBoolean("online", device.Online);
+        w.WriteStartObject("capabilities");
+        foreach (var cap in device.Capabilities)
+        {
+            w.WritePropertyName(cap.Name);
+            cap.WriteTo(w);
+        }
+        w.WriteEndObject();
+        w.WritePropertyName("state");
+        State(w, device.State);
+        w.WriteEndObject();
+    }
+
+    public static void StateEvent(IBufferWriter<byte> output, string device, IEnumerable<KeyValuePair<string, StateValue>> state)
+    {
+        using var w = Begin(output);
+        w.WriteStartObject();
+        w.WriteString("event", "state");
+        w.WriteString("device", device);
+        w.WritePropertyName("state");
+        State(w, state);
+        w.WriteEndObject();
+    }
+
+    public static void OnlineEvent(IBufferWriter<byte> output, string device, bool online)
+    {
+        using var w = Begin(output);
+        w.WriteStartObject();
+        w.WriteString("event", "online");
+        w.WriteString("device", device);
+        w.WriteBoolean("online", online);
+        w.WriteEndObject();
+    }
+
+    public static void DeviceAddedEvent(IBufferWriter<byte> output, DeviceView device)
+    {
+        using var w = Begin(output);
+        w.WriteStartObject();
+        w.WriteString("event", "device_added");
+        w.WritePropertyName("device");
+        Device(w, device);
+        w.WriteEndObject();
+    }
+
+    public static void DeviceRemovedEvent(IBufferWriter<byte> output, string device)
+    {
+        using var w = Begin(output);
+        w.WriteStartObject();
+        w.WriteString("event", "device_removed");
+        w.WriteString("device", device);
+        w.WriteEndObject();
+    }
+}
