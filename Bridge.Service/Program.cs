@@ -1,1 +1,3 @@
-return 0;
+using Bridge.Service.Hosting;
+
+return await BridgeProgram.RunAsync(args);

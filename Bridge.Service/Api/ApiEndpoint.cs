@@ -1,0 +1,43 @@
+using Bridge.Protocols.Api;
+using Bridge.Service.Security;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Service.Api;
+
+/// <summary>Maps <c>/api/v1/ws</c>: checks the token before the upgrade (401 otherwise), then runs a session.</summary>
+public static class ApiEndpoint
+{
+    public static void MapBridgeApi(this WebApplication app)
+    {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.Map(ApiOptions.Path, async (HttpContext context, TokenService tokens, ApiDispatcher dispatcher, EventHub hub,
+            IOptions<ApiOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime) =>
+        {
+            var token = BearerToken(context.Request);
+            if (!tokens.TryVerify(token, out var claims, out var problem))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await context.Response.WriteAsJsonAsync(new { ok = false, error = new { code = ErrorCodes.Unauthorized, message = problem } });
+                return;
+            }
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await context.Response.WriteAsJsonAsync(new { ok = false, error = new { code = ErrorCodes.BadRequest, message = "this endpoint speaks WebSocket" } });
+                return;
+            }
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+            var session = new ApiSession(socket, claims!, dispatcher, hub, options.Value, loggers.CreateLogger<ApiSession>());
+            await session.RunAsync(stop.Token);
+        });
+    }
+
+    private static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header["Bearer ".Length..].Trim();
+        return request.Query["access_token"].FirstOrDefault();
+    }
+}

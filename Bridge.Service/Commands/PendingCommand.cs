@@ -1,0 +1,39 @@
+using Bridge.Protocols.Model;
+using Bridge.Service.Devices;
+
+namespace Bridge.Service.Commands;
+
+/// <summary>A command waiting for the device's own report. It completes once every requested
+/// capability has been reported with the expected value since the command was sent.</summary>
+public sealed class PendingCommand
+{
+    private readonly KeyValuePair<string, StateValue>[] _expected;
+    private int _confirmedMask;
+    private readonly TaskCompletionSource<KeyValuePair<string, StateValue>[]> _done =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public PendingCommand(KeyValuePair<string, StateValue>[] expected)
+    {
+        if (expected.Length > 30) throw new ArgumentOutOfRangeException(nameof(expected), "too many capabilities in one command");
+        _expected = expected;
+    }
+
+    public Task<KeyValuePair<string, StateValue>[]> Completion => _done.Task;
+
+    /// <summary>Called under the device's lock with each report.</summary>
+    internal void Observe(ReadOnlySpan<KeyValuePair<string, StateValue>> report, Device device)
+    {
+        foreach (var (name, value) in report)
+        {
+            for (var i = 0; i < _expected.Length; i++)
+            {
+                if (string.Equals(_expected[i].Key, name, StringComparison.Ordinal) && _expected[i].Value == value)
+                    _confirmedMask |= 1 << i;
+            }
+        }
+        if (_confirmedMask == (1 << _expected.Length) - 1)
+            _done.TrySetResult(device.SnapshotLocked());
+    }
+
+    internal void Fail(CommandFailure failure) => _done.TrySetException(new CommandFailedException(failure));
+}

@@ -1,0 +1,22 @@
+namespace Bridge.Service.Data;
+
+/// <summary>Crash-safe file writes: write a temporary file, flush it to disk, then rename it over
+/// the old one, so a kill at any moment leaves either the old or the new content, never a mix.</summary>
+public static class SecureFile
+{
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> content, bool ownerOnly)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        var temp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Environment.ProcessId + ".tmp");
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (ownerOnly && !OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var stream = new FileStream(temp, options))
+        {
+            stream.Write(content);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,64 @@
+using Bridge.Service.Devices;
+using Bridge.Service.Mqtt;
+using Bridge.Simulator;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Service.Demo;
+
+/// <summary>Starts the simulated home on the embedded broker and reports ready once the bridge
+/// has found every simulated device online.</summary>
+public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broker, IOptions<MqttOptions> mqtt,
+    DeviceRegistry registry, TimeProvider time, ILogger<DemoHome> log) : IHostedService, IAsyncDisposable
+{
+    private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(20);
+    private SimulatedHome? _home;
+
+    public SimulatedHome? Home => _home;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled) return;
+        _home = options.Value.Lamps > 0 ? SimulatedHome.Lamps(options.Value.Lamps, time) : SimulatedHome.Demo(time);
+        var (host, port) = mqtt.Value.ClientTarget(broker.Port);
+        await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
+        log.LogInformation("Simulated home started: {Count} devices", _home.Devices.Count);
+    }
+
+    /// <summary>Completes when every simulated device is known and online (or after a bound).</summary>
+    public async Task WaitFoundAsync(CancellationToken ct)
+    {
+        if (_home is null) return;
+        var ids = _home.Devices.Select(d => d.Id).ToArray();
+        var found = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check()
+        {
+            if (ids.All(id => registry.TryGet(id, out var d) && d.Online)) found.TrySetResult();
+        }
+        var listener = new Action(Check);
+        var onlineListener = new Action<Device, bool>((_, _) => Check());
+        registry.Changed += listener;
+        registry.AvailabilityChanged += onlineListener;
+        try
+        {
+            Check();
+            await found.Task.WaitAsync(FindTimeout, time, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            var missing = ids.Where(id => !(registry.TryGet(id, out var d) && d.Online));
+            log.LogWarning("Not every simulated device was found within {Timeout}: {Missing}", FindTimeout, string.Join(", ", missing));
+        }
+        finally
+        {
+            registry.Changed -= listener;
+            registry.AvailabilityChanged -= onlineListener;
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_home is not null) await _home.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,58 @@
+using Bridge.Protocols.Api;
+using Bridge.Protocols.Model;
+using Bridge.Service.Commands;
+
+namespace Bridge.Service.Devices;
+
+/// <summary>One known device: identity, profile, how its driver reaches it, availability and
+/// last confirmed state. State changes happen under <see cref="Sync"/>.</summary>
+public sealed class Device
+{
+    private readonly Dictionary<string, StateValue> _state = new(StringComparer.Ordinal);
+
+    public Device(string id, string name, DeviceProfile profile, IReadOnlyDictionary<string, string> binding)
+    {
+        Id = id;
+        Name = name;
+        Profile = profile;
+        Binding = binding;
+    }
+
+    public string Id { get; }
+    public string Name { get; internal set; }
+    public DeviceProfile Profile { get; internal set; }
+    public string Protocol => Profile.Driver;
+    /// <summary>Driver-specific addressing (topic, prefix, ...), persisted with the device.</summary>
+    public IReadOnlyDictionary<string, string> Binding { get; internal set; }
+    public bool Online { get; internal set; }
+
+    internal object Sync { get; } = new();
+    internal SemaphoreSlim CommandGate { get; } = new(1, 1);
+    internal int QueuedCommands;
+    internal PendingCommand? Pending { get; set; }
+    internal Dictionary<string, StateValue> MutableState => _state;
+
+    public bool TryGetState(string capability, out StateValue value)
+    {
+        lock (Sync) return _state.TryGetValue(capability, out value);
+    }
+
+    public KeyValuePair<string, StateValue>[] StateSnapshot()
+    {
+        lock (Sync) return SnapshotLocked();
+    }
+
+    internal KeyValuePair<string, StateValue>[] SnapshotLocked()
+    {
+        // In profile order, so clients see a stable key order.
+        var list = new List<KeyValuePair<string, StateValue>>(_state.Count);
+        foreach (var cap in Profile.Capabilities)
+            if (_state.TryGetValue(cap.Name, out var v)) list.Add(new(cap.Name, v));
+        return list.ToArray();
+    }
+
+    public DeviceView View()
+    {
+        lock (Sync) return new DeviceView(Id, Name, Profile.Kind, Protocol, Online, Profile.Capabilities, SnapshotLocked());
+    }
+}

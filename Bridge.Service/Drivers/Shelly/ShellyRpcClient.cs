@@ -1,0 +1,73 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Bridge.Protocols.Shelly;
+using Bridge.Service.Commands;
+using Bridge.Service.Mqtt;
+using Bridge.Service.Security;
+
+namespace Bridge.Service.Drivers.Shelly;
+
+/// <summary>JSON-RPC over MQTT to Shelly devices: requests go to <c>&lt;prefix&gt;/rpc</c> with our
+/// <c>src</c>; devices answer on <c>&lt;src&gt;/rpc</c>, matched here by id.</summary>
+public sealed class ShellyRpcClient
+{
+    private readonly IMqttLink _mqtt;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<ShellyFrame>> _waiting = new();
+    private long _nextId;
+
+    public ShellyRpcClient(IMqttLink mqtt, BridgeIdentity identity, TimeProvider time)
+    {
+        _mqtt = mqtt;
+        _time = time;
+        Source = "devicebridge-" + identity.Id;
+        _nextId = Random.Shared.Next(1, 1 << 20);
+    }
+
+    /// <summary>Our RPC <c>src</c>; replies arrive on <c>&lt;Source&gt;/rpc</c>.</summary>
+    public string Source { get; }
+
+    /// <summary>Takes a reply frame off the wire. False when nobody waits for it.</summary>
+    public bool Deliver(ShellyFrame frame)
+    {
+        if (frame.Id is not { } id || !_waiting.TryRemove(id, out var waiter)) return false;
+        waiter.TrySetResult(frame);
+        return true;
+    }
+
+    /// <summary>Calls a method and returns the reply frame (dispose it). Throws
+    /// <see cref="CommandFailedException"/> on an RPC error or no answer within <paramref name="timeout"/>.</summary>
+    public async Task<ShellyFrame> CallAsync<TState>(string prefix, string method, TState state, Action<Utf8JsonWriter, TState>? writeParams, TimeSpan timeout, CancellationToken ct)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var waiter = new TaskCompletionSource<ShellyFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting[id] = waiter;
+        try
+        {
+            var buffer = new ArrayBufferWriter<byte>(128);
+            ShellyRpc.WriteRequest(buffer, id, Source, method, state, writeParams);
+            await _mqtt.PublishAsync(ShellyTopics.Rpc(prefix), buffer.WrittenMemory, ct).ConfigureAwait(false);
+            ShellyFrame frame;
+            try
+            {
+                frame = await waiter.Task.WaitAsync(timeout, _time, ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new CommandFailedException(new(Protocols.Api.ErrorCodes.Timeout, $"Shelly {prefix} did not answer {method}"));
+            }
+            if (frame.ErrorCode is { } code)
+            {
+                var message = frame.ErrorMessage;
+                frame.Dispose();
+                throw new CommandFailedException(new(Protocols.Api.ErrorCodes.Internal, $"Shelly {prefix} refused {method}: {code} {message}"));
+            }
+            return frame;
+        }
+        finally
+        {
+            _waiting.TryRemove(id, out _);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Bridge.Service.Api;
+using Bridge.Service.Commands;
+using Bridge.Service.Data;
+using Bridge.Service.Demo;
+using Bridge.Service.Devices;
+using Bridge.Service.Drivers;
+using Bridge.Service.Drivers.Shelly;
+using Bridge.Service.Drivers.Tasmota;
+using Bridge.Service.Mqtt;
+using Bridge.Service.Security;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Service.Hosting;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Everything the bridge runs. Hosted services start in this order: broker, saved
+    /// devices, MQTT link, drivers' listeners, the demo home.</summary>
+    public static IServiceCollection AddBridge(this IServiceCollection services, IConfiguration config, ProfileCatalog profiles)
+    {
+        services.Configure<ApiOptions>(config.GetSection(ApiOptions.Section));
+        services.Configure<MqttOptions>(config.GetSection(MqttOptions.Section));
+        services.Configure<DataOptions>(config.GetSection(DataOptions.Section));
+        services.Configure<CommandOptions>(config.GetSection(CommandOptions.Section));
+        services.Configure<DevicesOptions>(config.GetSection(DevicesOptions.Section));
+        services.Configure<DemoOptions>(config.GetSection(DemoOptions.Section));
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => BridgeIdentity.LoadOrCreate(sp.GetRequiredService<IOptions<DataOptions>>().Value.Dir));
+        services.AddSingleton<TokenService>();
+        services.AddSingleton(profiles);
+
+        services.AddSingleton<EventHub>();
+        services.AddSingleton<IDeviceEvents>(sp => sp.GetRequiredService<EventHub>());
+        services.AddSingleton<DeviceRegistry>();
+        services.AddSingleton<DeviceStore>();
+        services.AddSingleton<MalformedPayloadLog>();
+
+        services.AddSingleton<EmbeddedBroker>();
+        services.AddSingleton<MqttLink>();
+        services.AddSingleton<IMqttLink>(sp => sp.GetRequiredService<MqttLink>());
+
+        services.AddSingleton<ShellyRpcClient>();
+        services.AddSingleton<IDeviceDriver, TasmotaDriver>();
+        services.AddSingleton<IDeviceDriver, ShellyDriver>();
+        services.AddSingleton<DriverCatalog>();
+        services.AddSingleton<TasmotaIngress>();
+        services.AddSingleton<ShellyIngress>();
+        services.AddSingleton<CommandService>();
+        services.AddSingleton<ApiDispatcher>();
+        services.AddSingleton<DemoHome>();
+
+        services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        services.AddHostedService<DeviceStoreService>();
+        services.AddHostedService(sp => sp.GetRequiredService<TasmotaIngress>());
+        services.AddHostedService(sp => sp.GetRequiredService<ShellyIngress>());
+        services.AddHostedService(sp => sp.GetRequiredService<MqttLink>());
+        services.AddHostedService(sp => sp.GetRequiredService<DemoHome>());
+        return services;
+    }
+}

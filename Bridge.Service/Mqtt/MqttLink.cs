@@ -1,0 +1,177 @@
+using Bridge.Service.Commands;
+using Bridge.Service.Security;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Bridge.Service.Mqtt;
+
+/// <summary>The bridge's MQTT client: connects, resubscribes after every reconnect, and backs
+/// off (with jitter) while the broker is away.</summary>
+public sealed class MqttLink : BackgroundService, IMqttLink
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
+
+    private readonly MqttOptions _options;
+    private readonly EmbeddedBroker _broker;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MqttLink> _log;
+    private readonly IMqttClient _client;
+    private readonly string _clientId;
+    private readonly object _subsLock = new();
+    private (string Filter, Action<MqttMessage> Handler)[] _subs = [];
+    private volatile TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _connected;
+
+    public MqttLink(IOptions<MqttOptions> options, EmbeddedBroker broker, BridgeIdentity identity, TimeProvider time, ILogger<MqttLink> log)
+    {
+        _options = options.Value;
+        _broker = broker;
+        _time = time;
+        _log = log;
+        _clientId = "devicebridge-" + identity.Id;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            Dispatch(new MqttMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, e.ApplicationMessage.Retain));
+            return Task.CompletedTask;
+        };
+        _client.DisconnectedAsync += _ =>
+        {
+            _lost.TrySetResult();
+            return Task.CompletedTask;
+        };
+    }
+
+    public bool IsConnected => _connected;
+
+    public event Action<bool>? ConnectionChanged;
+
+    public void Subscribe(string filter, Action<MqttMessage> handler)
+    {
+        lock (_subsLock) _subs = [.. _subs, (filter, handler)];
+        if (_connected)
+        {
+            // Late subscriptions (a device with its own FullTopic) take effect at once.
+            _ = _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), CancellationToken.None);
+        }
+    }
+
+    public async Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        if (!_connected) throw Unreachable();
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayloadSegment(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag(false)
+            .Build();
+        try
+        {
+            await _client.PublishAsync(message, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.LogDebug(e, "Publish to {Topic} failed", topic);
+            throw Unreachable();
+        }
+    }
+
+    private static CommandFailedException Unreachable() =>
+        new(new CommandFailure(Protocols.Api.ErrorCodes.DeviceOffline, "the MQTT broker is unreachable"));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = FirstRetry;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var (host, port) = _options.ClientTarget(_broker.Port);
+            try
+            {
+                _lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                await _client.ConnectAsync(BuildOptions(host, port), stoppingToken).ConfigureAwait(false);
+                var subs = _subs;
+                if (subs.Length > 0)
+                {
+                    var builder = new MqttClientSubscribeOptionsBuilder();
+                    foreach (var filter in subs.Select(s => s.Filter).Distinct())
+                        builder.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
+                    await _client.SubscribeAsync(builder.Build(), stoppingToken).ConfigureAwait(false);
+                }
+                _connected = true;
+                _log.LogInformation("MQTT connected to {Host}:{Port}", host, port);
+                failures = 0;
+                delay = FirstRetry;
+                ConnectionChanged?.Invoke(true);
+                await _lost.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+                _connected = false;
+                _log.LogWarning("MQTT connection to {Host}:{Port} lost; reconnecting", host, port);
+                ConnectionChanged?.Invoke(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                if (_connected)
+                {
+                    _connected = false;
+                    ConnectionChanged?.Invoke(false);
+                }
+                // Log the first failure of an outage, then only now and then.
+                if (failures++ == 0) _log.LogWarning("MQTT broker {Host}:{Port} unreachable ({Reason}); retrying with back-off", host, port, e.Message);
+                else _log.LogDebug("MQTT reconnect attempt {Attempt} failed: {Reason}", failures, e.Message);
+                var jitter = 0.8 + Random.Shared.NextDouble() * 0.4;
+                await Task.Delay(delay * jitter, _time, stoppingToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+            }
+        }
+        _connected = false;
+        if (_client.IsConnected)
+        {
+            try { await _client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None).ConfigureAwait(false); }
+            catch (Exception e) { _log.LogDebug(e, "MQTT disconnect at shutdown failed"); }
+        }
+    }
+
+    private MqttClientOptions BuildOptions(string host, int port)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(o =>
+            {
+                o.RemoteEndpoint = new System.Net.DnsEndPoint(host, port);
+                o.NoDelay = true;
+            })
+            .WithClientId(_clientId)
+            .WithCleanSession(true)
+            .WithKeepAlivePeriod(_options.KeepAlive)
+            .WithTimeout(TimeSpan.FromSeconds(5));
+        if (!string.IsNullOrEmpty(_options.Username)) builder.WithCredentials(_options.Username, _options.Password ?? "");
+        return builder.Build();
+    }
+
+    private void Dispatch(in MqttMessage message)
+    {
+        foreach (var (filter, handler) in _subs)
+        {
+            if (!TopicFilter.Matches(filter, message.Topic)) continue;
+            try
+            {
+                handler(message);
+            }
+            catch (Exception e)
+            {
+                _log.LogError(e, "Handler for {Filter} failed on {Topic}", filter, message.Topic);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _client.Dispose();
+    }
+}

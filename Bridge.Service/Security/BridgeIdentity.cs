@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Bridge.Service.Data;
+
+namespace Bridge.Service.Security;
+
+/// <summary>The bridge's id and its ECDSA P-256 signing key. The id is derived from the public key,
+/// so nobody can claim an id without holding the matching private key.</summary>
+public sealed class BridgeIdentity : IDisposable
+{
+    public const string FileName = "identity.json";
+
+    private BridgeIdentity(ECDsa key)
+    {
+        Key = key;
+        PublicKey = key.ExportSubjectPublicKeyInfo();
+        Id = IdOf(PublicKey);
+    }
+
+    public string Id { get; }
+    public ECDsa Key { get; }
+    public byte[] PublicKey { get; }
+
+    /// <summary>16 lower-case base32 characters of SHA-256 over the public key.</summary>
+    public static string IdOf(ReadOnlySpan<byte> publicKey)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(publicKey, hash);
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        Span<char> id = stackalloc char[16];
+        for (var i = 0; i < 16; i++)
+        {
+            var bit = i * 5;
+            var value = ((hash[bit / 8] << 8) | hash[bit / 8 + 1]) >> (11 - bit % 8) & 31;
+            id[i] = alphabet[value];
+        }
+        return new string(id);
+    }
+
+    /// <summary>Loads the identity from <paramref name="dataDir"/>, creating it (mode 0600) on first run.</summary>
+    public static BridgeIdentity LoadOrCreate(string dataDir)
+    {
+        var path = Path.Combine(dataDir, FileName);
+        if (File.Exists(path))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            var key = ECDsa.Create();
+            key.ImportPkcs8PrivateKey(Convert.FromBase64String(doc.RootElement.GetProperty("key").GetString()!), out _);
+            return new BridgeIdentity(key);
+        }
+        var created = new BridgeIdentity(ECDsa.Create(ECCurve.NamedCurves.nistP256));
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("id", created.Id);
+            w.WriteString("key", Convert.ToBase64String(created.Key.ExportPkcs8PrivateKey()));
+            w.WriteEndObject();
+        }
+        SecureFile.WriteAtomically(path, buffer.WrittenSpan, ownerOnly: true);
+        return created;
+    }
+
+    public void Dispose() => Key.Dispose();
+}
