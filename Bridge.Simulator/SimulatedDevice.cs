@@ -47,6 +47,10 @@ public abstract class SimulatedDevice : IAsyncDisposable
 
     public bool IsConnected => _link?.IsConnected == true;
 
+    /// <summary>Left unconnected by <see cref="SimulatedHome.StartAsync"/> (switched off at the wall);
+    /// <see cref="ComeBackAsync"/> brings it in later.</summary>
+    public bool StartOffline { get; set; }
+
     /// <summary>How long the device waits (on its TimeProvider) before reconnecting after losing the broker
     /// without having been told to go offline.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(2);
@@ -93,6 +97,13 @@ public abstract class SimulatedDevice : IAsyncDisposable
 
     /// <summary>The current connection if it is up.</summary>
     private protected DeviceLink? Link => _link is { IsConnected: true } l ? l : null;
+
+    /// <summary>Remembers the broker without connecting (for a device that starts offline).</summary>
+    public void UseBroker(string host, int port)
+    {
+        _host = host;
+        _port = port;
+    }
 
     /// <summary>Connects to the broker and announces the device; returns once announced.</summary>
     public async Task ConnectAsync(string host, int port, CancellationToken ct = default)

@@ -1,0 +1,88 @@
+namespace Bridge.Simulator.Cli;
+
+/// <summary><c>devices --mqtt mqtt://host:port [--scenario FILE] [--lamps N]</c>: runs simulated devices
+/// until cancelled, printing <c>Simulator: &lt;n&gt; devices connected</c> once they are all announced.</summary>
+public static class DevicesCommand
+{
+    public const string Usage = "usage: devices [--mqtt mqtt://127.0.0.1:1883] [--scenario FILE | --lamps N]";
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        var mqtt = "mqtt://127.0.0.1:1883";
+        string? scenario = null;
+        int? lamps = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string? Next() => i + 1 < args.Length ? args[++i] : null;
+            switch (args[i])
+            {
+                case "--mqtt": mqtt = Next() ?? ""; break;
+                case "--scenario": scenario = Next(); break;
+                case "--lamps":
+                    if (!int.TryParse(Next(), out var n) || n < 1)
+                    {
+                        stderr.WriteLine("--lamps needs a positive number. " + Usage);
+                        return 2;
+                    }
+                    lamps = n;
+                    break;
+                default:
+                    stderr.WriteLine($"unknown option '{args[i]}'. " + Usage);
+                    return 2;
+            }
+        }
+        if (!TryParseBroker(mqtt, out var host, out var port))
+        {
+            stderr.WriteLine($"--mqtt '{mqtt}' is not an mqtt://host:port address. " + Usage);
+            return 2;
+        }
+        SimulatedHome home;
+        try
+        {
+            home = lamps is { } count ? SimulatedHome.Lamps(count) : scenario is not null ? SimulatedHome.FromScenario(scenario) : SimulatedHome.Demo();
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or IOException)
+        {
+            stderr.WriteLine("Simulator: bad scenario: " + e.Message);
+            return 2;
+        }
+        await using (home)
+        {
+            try
+            {
+                await home.StartAsync(host, port, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return 0;
+            }
+            catch (Exception e)
+            {
+                stderr.WriteLine($"Simulator: cannot connect to the broker at {host}:{port}: {e.Message}");
+                return 1;
+            }
+            stdout.WriteLine($"Simulator: {home.Devices.Count(d => d.IsConnected)} devices connected");
+            stdout.Flush();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        return 0;
+    }
+
+    public static bool TryParseBroker(string url, out string host, out int port)
+    {
+        host = "";
+        port = 1883;
+        if (!Uri.TryCreate(url.Contains("://", StringComparison.Ordinal) ? url : "mqtt://" + url, UriKind.Absolute, out var uri)
+            || uri.Scheme is not ("mqtt" or "tcp") || string.IsNullOrEmpty(uri.Host))
+            return false;
+        host = uri.Host.Trim('[', ']');
+        if (uri.Port > 0) port = uri.Port;
+        return true;
+    }
+}

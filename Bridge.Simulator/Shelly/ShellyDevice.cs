@@ -1,0 +1,305 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Bridge.Protocols.Shelly;
+using Bridge.Simulator.Mqtt;
+using MQTTnet.Protocol;
+
+namespace Bridge.Simulator.Shelly;
+
+/// <summary>What an RPC or a button press changed on the device's one component, for NotifyStatus.</summary>
+internal struct ComponentChange
+{
+    public bool Output;
+    public bool Brightness;
+    public string Source;
+
+    public readonly bool Any => Output || Brightness;
+}
+
+/// <summary>A Shelly Gen2+ device on MQTT: <c>&lt;id&gt;/online</c> with its will, JSON-RPC requests on
+/// <c>&lt;id&gt;/rpc</c> answered on <c>&lt;src&gt;/rpc</c>, NotifyStatus with the changed fields on
+/// <c>&lt;id&gt;/events/rpc</c>. Subclasses hold one component (switch:0, light:0) and its methods.</summary>
+public abstract class ShellyDevice : SimulatedDevice
+{
+    private static readonly byte[] TrueText = "true"u8.ToArray();
+    private static readonly byte[] FalseText = "false"u8.ToArray();
+
+    private readonly string _rpcTopic;
+    private readonly string _eventsTopic;
+    private readonly string _onlineTopic;
+    private readonly string _eventsDst;
+    private ReplyRoute _lastReplyTo = new("", "");
+
+    private protected ShellyDevice(string deviceId, string type, string name, string model, string app, int gen, TimeProvider? time)
+        : base(deviceId, "shelly", type, name, time)
+    {
+        Model = model;
+        App = app;
+        Generation = gen;
+        Mac = MacFromId(deviceId);
+        _rpcTopic = ShellyTopics.Rpc(deviceId);
+        _eventsTopic = ShellyTopics.Events(deviceId);
+        _onlineTopic = ShellyTopics.Online(deviceId);
+        _eventsDst = deviceId + "/events";
+    }
+
+    public string Mac { get; }
+    public string Model { get; }
+    public string App { get; }
+    public int Generation { get; }
+    public string FirmwareId { get; init; } = "20241011-114455/1.4.4-g6d2a586";
+    public string Version { get; init; } = "1.4.4";
+    public string IpAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>The device's one controllable component, e.g. <c>switch:0</c>.</summary>
+    private protected abstract string Component { get; }
+
+    /// <summary>Members of the component's status object (id, source, output, ...).</summary>
+    private protected abstract void WriteComponentStatus(Utf8JsonWriter w);
+
+    /// <summary>Members of the component's config object.</summary>
+    private protected abstract void WriteComponentConfig(Utf8JsonWriter w);
+
+    /// <summary>Runs a component method under the state lock. Returns false if the device has no such method;
+    /// otherwise either sets <paramref name="error"/> or writes the whole result object.</summary>
+    private protected abstract bool TryInvoke(string method, JsonElement p, Utf8JsonWriter result, ref ComponentChange change, out RpcError? error);
+
+    /// <summary>Members of the component object in a NotifyStatus: id, the changed fields, source.</summary>
+    private protected abstract void WriteChange(Utf8JsonWriter w, in ComponentChange change);
+
+    /// <summary>The local button toggles the output.</summary>
+    private protected abstract void Press(ref ComponentChange change);
+
+    private protected override string ClientId => Id;
+    private protected override string WillTopic => _onlineTopic;
+    private protected override byte[] WillPayload => FalseText;
+    private protected override string CommandFilter => _rpcTopic;
+    private protected override MqttQualityOfServiceLevel CommandQos => MqttQualityOfServiceLevel.AtLeastOnce;
+    private protected override string MalformedTopic => _eventsTopic;
+
+    private protected override Task AnnounceAsync(DeviceLink link, CancellationToken ct) =>
+        link.PublishAsync(_onlineTopic, TrueText, MqttQualityOfServiceLevel.AtLeastOnce, retain: true);
+
+    private protected override string? DescribeCommand(string topic, in ReadOnlySequence<byte> payload)
+    {
+        if (!string.Equals(topic, _rpcTopic, StringComparison.Ordinal)) return null;
+        var r = new Utf8JsonReader(payload);
+        try
+        {
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return "";
+            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            {
+                var isMethod = r.ValueTextEquals("method"u8);
+                r.Read();
+                if (isMethod && r.TokenType == JsonTokenType.String) return r.GetString();
+                r.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return "";
+    }
+
+    private protected override async Task HandleAsync(DeviceLink link, string topic, ReadOnlySequence<byte> payload)
+    {
+        if (!string.Equals(topic, _rpcTopic, StringComparison.Ordinal)) return;
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(payload);
+        }
+        catch (JsonException)
+        {
+            return; // A device cannot answer what it cannot read: no id, no src.
+        }
+        var change = new ComponentChange { Source = "MQTT" };
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("id", out var id) || id.ValueKind is not (JsonValueKind.Number or JsonValueKind.String)
+                || !root.TryGetProperty("src", out var srcJson) || srcJson.ValueKind != JsonValueKind.String)
+                return;
+            var src = srcJson.GetString()!;
+            var method = root.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            var p = root.TryGetProperty("params", out var pp) ? pp : default;
+            using var body = JsonBuffer.Rent();
+            RpcError? error;
+            lock (Gate) error = method is null ? RpcError.Missing("method") : Invoke(method, p, body.Writer, ref change);
+            using var reply = JsonBuffer.Rent();
+            var w = reply.Writer;
+            w.WriteStartObject();
+            w.WritePropertyName("id");
+            id.WriteTo(w);
+            w.WriteString("src", Id);
+            w.WriteString("dst", src);
+            if (error is { } e)
+            {
+                w.WriteStartObject("error");
+                w.WriteNumber("code", e.Code);
+                w.WriteString("message", e.Message);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WritePropertyName("result");
+                w.WriteRawValue(body.Written.Span, skipInputValidation: true);
+            }
+            w.WriteEndObject();
+            await link.PublishAsync(ReplyTopic(src), reply.Written, MqttQualityOfServiceLevel.AtLeastOnce).ConfigureAwait(false);
+        }
+        if (change.Any) await PublishNotifyAsync(link, change).ConfigureAwait(false);
+    }
+
+    private protected override async Task OnButtonAsync(DeviceLink? link)
+    {
+        var change = new ComponentChange { Source = "button" };
+        lock (Gate) Press(ref change);
+        if (link is not null && change.Any) await PublishNotifyAsync(link, change).ConfigureAwait(false);
+    }
+
+    private RpcError? Invoke(string method, JsonElement p, Utf8JsonWriter w, ref ComponentChange change)
+    {
+        if (method.Equals(ShellyRpc.ShellyGetDeviceInfo, StringComparison.OrdinalIgnoreCase)) WriteDeviceInfo(w);
+        else if (method.Equals(ShellyRpc.ShellyGetStatus, StringComparison.OrdinalIgnoreCase)) WriteStatus(w);
+        else if (method.Equals("Shelly.GetConfig", StringComparison.OrdinalIgnoreCase)) WriteConfig(w);
+        else if (method.Equals("Sys.GetStatus", StringComparison.OrdinalIgnoreCase)) WriteSys(w);
+        else if (TryInvoke(method, p, w, ref change, out var error)) return error;
+        else return RpcError.UnknownMethod(method);
+        return null;
+    }
+
+    private void WriteDeviceInfo(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", Name);
+        w.WriteString("id", Id);
+        w.WriteString("mac", Mac);
+        w.WriteNumber("slot", 0);
+        w.WriteString("model", Model);
+        w.WriteNumber("gen", Generation);
+        w.WriteString("fw_id", FirmwareId);
+        w.WriteString("ver", Version);
+        w.WriteString("app", App);
+        w.WriteBoolean("auth_en", false);
+        w.WriteNull("auth_domain");
+        w.WriteEndObject();
+    }
+
+    private void WriteStatus(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("ble");
+        w.WriteEndObject();
+        w.WriteStartObject("cloud");
+        w.WriteBoolean("connected", false);
+        w.WriteEndObject();
+        w.WriteStartObject(Component);
+        WriteComponentStatus(w);
+        w.WriteEndObject();
+        w.WriteStartObject("mqtt");
+        w.WriteBoolean("connected", true);
+        w.WriteEndObject();
+        w.WritePropertyName("sys");
+        WriteSys(w);
+        w.WriteStartObject("wifi");
+        w.WriteString("sta_ip", IpAddress);
+        w.WriteString("status", "got ip");
+        w.WriteString("ssid", "Home");
+        w.WriteNumber("rssi", -54);
+        w.WriteEndObject();
+        w.WriteStartObject("ws");
+        w.WriteBoolean("connected", false);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private void WriteSys(Utf8JsonWriter w)
+    {
+        var now = Time.GetUtcNow();
+        Span<char> hhmm = stackalloc char[8];
+        Time.GetLocalNow().TryFormat(hhmm, out var n, "HH:mm", CultureInfo.InvariantCulture);
+        w.WriteStartObject();
+        w.WriteString("mac", Mac);
+        w.WriteBoolean("restart_required", false);
+        w.WriteString("time", hhmm[..n]);
+        w.WriteNumber("unixtime", now.ToUnixTimeSeconds());
+        w.WriteNumber("uptime", (long)(now - StartedAt).TotalSeconds);
+        w.WriteNumber("ram_size", 262144);
+        w.WriteNumber("ram_free", 147436);
+        w.WriteNumber("fs_size", 458752);
+        w.WriteNumber("fs_free", 176128);
+        w.WriteNumber("cfg_rev", 12);
+        w.WriteNumber("kvs_rev", 0);
+        w.WriteNumber("schedule_rev", 0);
+        w.WriteNumber("webhook_rev", 0);
+        w.WriteStartObject("available_updates");
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private void WriteConfig(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject(Component);
+        WriteComponentConfig(w);
+        w.WriteEndObject();
+        w.WriteStartObject("mqtt");
+        w.WriteBoolean("enable", true);
+        w.WriteString("client_id", Id);
+        w.WriteString("topic_prefix", Id);
+        w.WriteBoolean("rpc_ntf", true);
+        w.WriteBoolean("status_ntf", false);
+        w.WriteBoolean("enable_rpc", true);
+        w.WriteBoolean("enable_control", true);
+        w.WriteEndObject();
+        w.WriteStartObject("sys");
+        w.WriteStartObject("device");
+        w.WriteString("name", Name);
+        w.WriteString("mac", Mac);
+        w.WriteString("fw_id", FirmwareId);
+        w.WriteBoolean("discoverable", true);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private async Task PublishNotifyAsync(DeviceLink link, ComponentChange change)
+    {
+        using var buf = JsonBuffer.Rent();
+        var w = buf.Writer;
+        w.WriteStartObject();
+        w.WriteString("src", Id);
+        w.WriteString("dst", _eventsDst);
+        w.WriteString("method", ShellyRpc.NotifyStatus);
+        w.WriteStartObject("params");
+        w.WriteNumber("ts", Math.Round(Time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0, 2));
+        w.WriteStartObject(Component);
+        lock (Gate) WriteChange(w, change);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndObject();
+        await link.PublishAsync(_eventsTopic, buf.Written, MqttQualityOfServiceLevel.AtLeastOnce).ConfigureAwait(false);
+    }
+
+    private string ReplyTopic(string src)
+    {
+        var last = Volatile.Read(ref _lastReplyTo);
+        if (string.Equals(last.Src, src, StringComparison.Ordinal)) return last.Topic;
+        var topic = ShellyTopics.Replies(src);
+        Volatile.Write(ref _lastReplyTo, new ReplyRoute(src, topic));
+        return topic;
+    }
+
+    private sealed record ReplyRoute(string Src, string Topic);
+
+    /// <summary><c>shellyplusplugs-e86beae8b1c0</c> → <c>E86BEAE8B1C0</c>.</summary>
+    private static string MacFromId(string id)
+    {
+        var dash = id.LastIndexOf('-');
+        var tail = dash >= 0 ? id[(dash + 1)..] : "";
+        return MacAddress.IsValid(tail) ? tail.ToUpperInvariant() : MacAddress.Stable(id);
+    }
+}

@@ -1,0 +1,92 @@
+using Bridge.Simulator.Scenario;
+using Bridge.Simulator.Shelly;
+using Bridge.Simulator.Tasmota;
+
+namespace Bridge.Simulator;
+
+/// <summary>A set of simulated devices that connect to one MQTT broker: the demo home, a scenario file's
+/// devices, or N lamps for load tests.</summary>
+public sealed class SimulatedHome : IAsyncDisposable
+{
+    /// <summary>How many devices connect at once during <see cref="StartAsync"/>.</summary>
+    private const int ConnectParallelism = 16;
+
+    private readonly List<SimulatedDevice> _devices;
+    private readonly Dictionary<string, SimulatedDevice> _byId;
+
+    public SimulatedHome(IEnumerable<SimulatedDevice> devices)
+    {
+        _devices = devices.ToList();
+        _byId = new Dictionary<string, SimulatedDevice>(StringComparer.Ordinal);
+        foreach (var d in _devices)
+            if (!_byId.TryAdd(d.Id, d)) throw new ArgumentException($"Two devices have the id '{d.Id}'.", nameof(devices));
+    }
+
+    public IReadOnlyList<SimulatedDevice> Devices => _devices;
+
+    public SimulatedDevice this[string id] =>
+        _byId.TryGetValue(id, out var d) ? d : throw new KeyNotFoundException($"No simulated device '{id}'.");
+
+    public bool TryGet(string id, out SimulatedDevice device) => _byId.TryGetValue(id, out device!);
+
+    /// <summary>The demo home: a Tasmota CT lamp, a Shelly dimmer, a Tasmota IR air conditioner, a Tasmota
+    /// thermostat water heater and a Shelly plug (the same as <c>configs/scenarios/demo.json</c>).</summary>
+    public static SimulatedHome Demo(TimeProvider? time = null)
+    {
+        var lamp = new TasmotaLight("lamp-1", "Living room lamp", "4C11AE0D1A01", colorTemperature: true, time: time);
+        lamp.SetState(power: false, dimmer: 40, ctMireds: 370);
+        var hallway = new ShellyDimmer("shellydimmerg3-84fce63ad204", "Hallway lamp", time);
+        hallway.SetState(power: false, brightness: 60);
+        var ac = new TasmotaIrHvac("ac-1", "Bedroom air conditioner", "4C11AE0D1A02", time: time);
+        ac.SetState(power: false, mode: "Cool", fanSpeed: "Auto", target: 26, room: 27.5);
+        var heater = new TasmotaWaterHeater("water-heater-1", "Bathroom water heater", "4C11AE0D1A03", time: time);
+        heater.SetState(on: true, target: 50, water: 48);
+        var kettle = new ShellyPlug("shellyplusplugs-e86beae8b1c0", "Kettle plug", time);
+        kettle.SetState(power: false);
+        return new SimulatedHome([lamp, hallway, ac, heater, kettle]);
+    }
+
+    /// <summary>The devices a scenario describes (a file path, or the JSON text itself). Throws
+    /// <see cref="InvalidDataException"/> listing every problem in it.</summary>
+    public static SimulatedHome FromScenario(string jsonPathOrText, TimeProvider? time = null)
+    {
+        var specs = ScenarioReader.Read(jsonPathOrText);
+        var problems = new List<string>();
+        var devices = new List<SimulatedDevice>(specs.Count);
+        foreach (var spec in specs)
+            if (DeviceFactory.Create(spec, time, problems) is { } d) devices.Add(d);
+        if (problems.Count > 0) throw new InvalidDataException(string.Join(Environment.NewLine, problems));
+        return new SimulatedHome(devices);
+    }
+
+    /// <summary><paramref name="count"/> Tasmota CT lamps <c>lamp-1</c>..<c>lamp-N</c> ("Lamp N"), off, Dimmer 50, CT 300.</summary>
+    public static SimulatedHome Lamps(int count, TimeProvider? time = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var lamps = new List<SimulatedDevice>(count);
+        for (var i = 1; i <= count; i++)
+        {
+            var lamp = new TasmotaLight($"lamp-{i}", $"Lamp {i}", MacAddress.Numbered(i), colorTemperature: true, time: time);
+            lamp.SetState(power: false, dimmer: 50, ctMireds: 300);
+            lamps.Add(lamp);
+        }
+        return new SimulatedHome(lamps);
+    }
+
+    /// <summary>Connects every device (except those marked <see cref="SimulatedDevice.StartOffline"/>);
+    /// returns when all are connected and announced.</summary>
+    public async Task StartAsync(string host, int port, CancellationToken ct = default)
+    {
+        foreach (var d in _devices) d.UseBroker(host, port);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = ct };
+        await Parallel.ForEachAsync(_devices.Where(d => !d.StartOffline), options,
+            async (d, token) => await d.ConnectAsync(host, port, token).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>Every device announces itself offline and disconnects.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        var options = new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism };
+        await Parallel.ForEachAsync(_devices, options, async (d, _) => await d.DisposeAsync().ConfigureAwait(false)).ConfigureAwait(false);
+    }
+}
