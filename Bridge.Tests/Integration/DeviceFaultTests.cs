@@ -114,6 +114,7 @@ public sealed class DeviceFaultTests
     [Fact]
     public async Task The_identity_key_file_is_private_to_the_owner()
     {
+        if (OperatingSystem.IsWindows()) return;
         await using var bridge = await TestBridge.StartAsync();
         var mode = File.GetUnixFileMode(Path.Combine(bridge.DataDir, "identity.json"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);

@@ -46,7 +46,7 @@ public sealed class TasmotaIngress(
     private void OnDiscovery(MqttMessage message)
     {
         if (!TasmotaTopics.TryParseDiscovery(message.Topic, out var mac)) return;
-        if (!TasmotaDiscoveryConfig.TryParse(message.Payload.IsSingleSegment ? message.Payload.FirstSpan : message.Payload.ToArray(), out var config, out var error))
+        if (!TasmotaDiscoveryConfig.TryParse(message.Payload.IsSingleSegment ? message.Payload.FirstSpan : System.Buffers.BuffersExtensions.ToArray(message.Payload), out var config, out var error))
         {
             if (!message.Payload.IsEmpty) malformed.Report("tasmota " + mac, message.Topic, error);
             return;
