@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Builds DeviceBridge and runs every test; what .ci/run calls.
+#
+#  1. Installs the OS packages the tests use (mosquitto socat python3 python3-zeroconf iproute2)
+#     if any is missing - apt-get only runs then - and leaves no system-wide mosquitto running
+#     (tests start their own brokers on free loopback ports).
+#  2. dotnet restore + dotnet build -c Release of DeviceBridge.sln.
+#  3. dotnet test Bridge.Tests inside a fresh network namespace (unshare -n as root, unshare -rn
+#     otherwise) where only loopback exists, with multicast on (tools/in-netns.sh), so mDNS and
+#     broadcast tests never reach a real network.
+#
+# The last line of output is always "<N> passed, <N> failed" (", <N> skipped" when some were);
+# the exit status is non-zero when a test failed, the build failed or the run broke down.
+set -uo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export MSBUILDDISABLENODEREUSE=1
+# Debian's python3-zeroconf is installed for the system python, not for a pyenv or venv python
+# that may come first on PATH.
+export BRIDGE_TEST_PYTHON=/usr/bin/python3
+
+PACKAGES=(mosquitto socat python3 python3-zeroconf iproute2)
+TEST_TIMEOUT=50m        # the whole dotnet test run
+HANG_TIMEOUT=${BRIDGE_TEST_HANG_TIMEOUT:-10m}  # one test that long: blame-hang kills the test host, the run fails
+
+summary() { # passed failed skipped
+    local line="$1 passed, $2 failed"
+    if (( $3 > 0 )); then line+=", $3 skipped"; fi
+    echo "$line"
+}
+
+give_up() {
+    echo "test.sh: $*" >&2
+    summary 0 1 0
+    exit 1
+}
+
+as_root() {
+    if [[ $(id -u) -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo -n "$@"
+    else
+        return 1
+    fi
+}
+
+installed() {
+    dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'
+}
+
+# Installing mosquitto starts the packaged broker on 1883 on most machines. Stop it - by its
+# service, then by its pid file or its system config path; never by process name alone, which
+# would also hit brokers that other test runs started.
+stop_system_mosquitto() {
+    as_root systemctl stop mosquitto >/dev/null 2>&1 || true
+    as_root service mosquitto stop >/dev/null 2>&1 || true
+    local pid
+    for pid in $(cat /run/mosquitto/mosquitto.pid 2>/dev/null) $(pgrep -x mosquitto 2>/dev/null); do
+        if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- '/etc/mosquitto/mosquitto.conf'; then
+            as_root kill "$pid" 2>/dev/null || true
+        fi
+    done
+    return 0
+}
+
+# --- 1. OS packages ----------------------------------------------------------------------------
+if command -v dpkg >/dev/null 2>&1; then
+    missing=()
+    for package in "${PACKAGES[@]}"; do
+        installed "$package" || missing+=("$package")
+    done
+    if (( ${#missing[@]} > 0 )); then
+        echo "test.sh: installing ${missing[*]}"
+        as_root true || give_up "packages missing (${missing[*]}) and not root (nor passwordless sudo) to install them"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q || give_up "apt-get update failed"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
+            || give_up "apt-get install ${missing[*]} failed"
+        stop_system_mosquitto
+    fi
+else
+    echo "test.sh: no dpkg here; assuming ${PACKAGES[*]} are installed" >&2
+fi
+
+# --- 2. Build ----------------------------------------------------------------------------------
+dotnet restore DeviceBridge.sln || give_up "dotnet restore failed"
+dotnet build DeviceBridge.sln -c Release --no-restore || give_up "build failed"
+
+# --- 3. Tests, in a network namespace of their own -----------------------------------------------
+if [[ $(id -u) -eq 0 ]]; then
+    NETNS=(unshare -n)
+else
+    NETNS=(unshare -rn)
+fi
+if ! "${NETNS[@]}" true 2>/dev/null; then
+    if unshare -rn true 2>/dev/null; then
+        NETNS=(unshare -rn)
+    else
+        give_up "cannot create a network namespace ('${NETNS[*]}' failed); the tests must not run outside one"
+    fi
+fi
+
+RESULTS=$(mktemp -d "${TMPDIR:-/tmp}/devicebridge-tests.XXXXXX")
+trap 'rm -rf "$RESULTS"' EXIT
+CONSOLE_LOG="$RESULTS/console.log"
+
+timeout --kill-after=1m "$TEST_TIMEOUT" \
+    "${NETNS[@]}" "$ROOT/tools/in-netns.sh" \
+    dotnet test Bridge.Tests -c Release --no-build \
+        --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type none \
+        --logger "console;verbosity=normal" \
+        --logger "trx;LogFileName=results.trx" \
+        --results-directory "$RESULTS/trx" \
+    2>&1 | tee "$CONSOLE_LOG"
+test_status=${PIPESTATUS[0]}
+
+read -r passed failed skipped < <(/usr/bin/python3 "$ROOT/tools/test-summary.py" "$RESULTS/trx" "$CONSOLE_LOG" \
+    || echo "0 0 0")
+passed=${passed:-0} failed=${failed:-0} skipped=${skipped:-0}
+
+if (( test_status != 0 && failed == 0 )); then
+    case $test_status in
+        124|137) why="the test run exceeded $TEST_TIMEOUT" ;;
+        *) why="dotnet test exited with status $test_status (test host crash, hang timeout or a run error)" ;;
+    esac
+    echo "test.sh: $why; counted as one failure"
+    failed=1
+fi
+if (( passed + failed == 0 )); then
+    echo "test.sh: no test ran; counted as one failure"
+    failed=1
+fi
+
+summary "$passed" "$failed" "$skipped"
+(( failed == 0 ))
