@@ -21,6 +21,7 @@ internal sealed class DeviceLink : IAsyncDisposable
         EndPoint endPoint = IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port) : new DnsEndPoint(host, port);
         _options = new MqttClientOptionsBuilder()
             .WithClientId(clientId)
+            .WithEndPoint(endPoint)
             .WithTcpServer(o =>
             {
                 o.RemoteEndpoint = endPoint;
