@@ -55,10 +55,20 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Stops the simulated devices first (hosted services stop in reverse order), while the broker is still up.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
 
     public async ValueTask DisposeAsync()
     {
-        if (_home is not null) await _home.DisposeAsync().ConfigureAwait(false);
+        var home = Interlocked.Exchange(ref _home, null);
+        if (home is null) return;
+        try
+        {
+            await home.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            log.LogDebug(e, "Stopping the simulated home failed");
+        }
     }
 }

@@ -139,10 +139,14 @@ public sealed class MqttLink : BackgroundService, IMqttLink
 
     private MqttClientOptions BuildOptions(string host, int port)
     {
+        System.Net.EndPoint endPoint = System.Net.IPAddress.TryParse(host, out var ip)
+            ? new System.Net.IPEndPoint(ip, port)
+            : new System.Net.DnsEndPoint(host, port);
         var builder = new MqttClientOptionsBuilder()
+            .WithEndPoint(endPoint)
             .WithTcpServer(o =>
             {
-                o.RemoteEndpoint = new System.Net.DnsEndPoint(host, port);
+                o.RemoteEndpoint = endPoint;
                 o.NoDelay = true;
             })
             .WithClientId(_clientId)

@@ -26,6 +26,7 @@ public sealed class ApiClient : IAsyncDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     public WebSocketState State => _socket.State;
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
     public static async Task<ApiClient> ConnectAsync(string url, string token, bool viaQuery = false)
     {

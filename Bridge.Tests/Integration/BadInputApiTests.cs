@@ -76,14 +76,24 @@ public sealed class BadInputApiTests(DemoBridgeFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task Binary_and_invalid_utf8_frames_are_refused()
+    public async Task Binary_frames_are_refused_and_the_connection_stays_up()
     {
         await using var client = await Bridge.ConnectAsync();
         await client.SendBytesAsync([1, 2, 3], WebSocketMessageType.Binary);
         JsonAssert.Error(await client.NextUnmatchedAsync(), "bad_request");
-        await client.SendBytesAsync([0x7B, 0xFF, 0xFE, 0x7D]);
-        JsonAssert.Error(await client.NextUnmatchedAsync(), "bad_request");
         JsonAssert.Ok(await client.RequestAsync(new { op = "ping" }));
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_in_a_text_frame_closes_only_that_connection()
+    {
+        // RFC 6455 §8.1: a text frame that is not UTF-8 fails the connection (close code 1007).
+        await using var client = await Bridge.ConnectAsync();
+        await client.SendBytesAsync([0x7B, 0xFF, 0xFE, 0x7D]);
+        await Assert.ThrowsAsync<System.Threading.Channels.ChannelClosedException>(() => client.NextUnmatchedAsync());
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, client.CloseStatus);
+        await using var another = await Bridge.ConnectAsync();
+        JsonAssert.Ok(await another.RequestAsync(new { op = "ping" }));
     }
 
     [Fact]
