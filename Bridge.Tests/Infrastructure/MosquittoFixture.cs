@@ -218,7 +218,7 @@ public sealed class MosquittoFixture : IAsyncLifetime, IDisposable
     private async Task<string?> StartProcessAsync()
     {
         string configPath = Path.Combine(_directory, "mosquitto.conf");
-        await File.WriteAllTextAsync(configPath, CreateConfig(Port));
+        await File.WriteAllTextAsync(configPath, CreateConfig(Port, Environment.IsPrivilegedProcess));
 
         var startInfo = new ProcessStartInfo(ExecutablePath)
         {
@@ -332,7 +332,7 @@ public sealed class MosquittoFixture : IAsyncLifetime, IDisposable
         }
     }
 
-    internal static string CreateConfig(int port) =>
+    internal static string CreateConfig(int port, bool runningAsRoot) =>
         string.Create(
             CultureInfo.InvariantCulture,
             $"""
@@ -347,7 +347,10 @@ public sealed class MosquittoFixture : IAsyncLifetime, IDisposable
             log_type information
             connection_messages true
 
-            """);
+            """)
+        // Started as root, mosquitto switches to the 'mosquitto' user, which fails as the mapped root
+        // of a user namespace (test.sh's 'unshare -rn' for non-root runs). Stay who we are instead.
+        + (runningAsRoot ? "user root\n" : "");
 
     private const int Sigterm = 15;
 

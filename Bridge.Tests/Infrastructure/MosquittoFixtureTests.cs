@@ -84,10 +84,12 @@ public sealed class MosquittoFixtureTests : IClassFixture<MosquittoFixture>
     [Fact]
     public void ConfigListensOnLoopbackOnlyWithoutPersistence()
     {
-        string config = MosquittoFixture.CreateConfig(18830);
+        string config = MosquittoFixture.CreateConfig(18830, runningAsRoot: false);
         Assert.Contains("listener 18830 127.0.0.1", config, StringComparison.Ordinal);
         Assert.Contains("allow_anonymous true", config, StringComparison.Ordinal);
         Assert.Contains("persistence false", config, StringComparison.Ordinal);
+        Assert.DoesNotContain("user ", config, StringComparison.Ordinal);
+        Assert.EndsWith("user root\n", MosquittoFixture.CreateConfig(18830, runningAsRoot: true), StringComparison.Ordinal);
     }
 
     private MqttClientOptions Options(string name) =>
