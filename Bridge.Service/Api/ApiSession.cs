@@ -17,6 +17,7 @@ public sealed class ApiSession
     private readonly ApiOptions _options;
     private readonly ILogger _log;
     private readonly Channel<OutgoingFrame> _outgoing;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
     private int _inFlight;
     private long _droppedEvents;
 
@@ -191,6 +192,25 @@ public sealed class ApiSession
 
     private async ValueTask QueueAsync(OutgoingFrame frame)
     {
+        // Fast path: nothing queued and nobody sending, so send on this thread and save the hop
+        // to the send loop. Replies are matched by id, so order across paths does not matter.
+        if (_outgoing.Reader.Count == 0 && _sendLock.Wait(0))
+        {
+            try
+            {
+                await _socket.SendAsync(frame.Memory, WebSocketMessageType.Text, true, Closed).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                _log.LogDebug("Send to {Client} failed: {Reason}", Token.Name, e.Message);
+            }
+            finally
+            {
+                _sendLock.Release();
+                frame.Release();
+            }
+            return;
+        }
         try
         {
             await _outgoing.Writer.WriteAsync(frame, Closed).ConfigureAwait(false);
@@ -208,16 +228,24 @@ public sealed class ApiSession
         {
             while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var frame))
+                await _sendLock.WaitAsync(ct).ConfigureAwait(false);
+                try
                 {
-                    try
+                    while (reader.TryRead(out var frame))
                     {
-                        await _socket.SendAsync(frame.Memory, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+                        try
+                        {
+                            await _socket.SendAsync(frame.Memory, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            frame.Release();
+                        }
                     }
-                    finally
-                    {
-                        frame.Release();
-                    }
+                }
+                finally
+                {
+                    _sendLock.Release();
                 }
             }
         }

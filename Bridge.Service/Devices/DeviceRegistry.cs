@@ -60,7 +60,9 @@ public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger
     public bool Remove(string id)
     {
         if (!_devices.TryRemove(id, out var device)) return false;
-        lock (device.Sync) device.Pending?.Fail(Commands.CommandFailure.Offline(id));
+        Commands.PendingCommand? pending;
+        lock (device.Sync) pending = device.Pending;
+        pending?.Fail(Commands.CommandFailure.Offline(id));
         foreach (var l in _listeners) l.Removed(device);
         Changed?.Invoke();
         return true;
@@ -72,6 +74,7 @@ public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger
     {
         if (report.IsEmpty) return;
         KeyValuePair<string, StateValue>[]? changedState = null;
+        Commands.PendingCommand? confirmed = null;
         lock (device.Sync)
         {
             var state = device.MutableState;
@@ -85,8 +88,9 @@ public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger
                 }
             }
             if (changed) changedState = device.SnapshotLocked();
-            device.Pending?.Observe(report, device);
+            if (device.Pending is { } pending && pending.Observe(report, device)) confirmed = pending;
         }
+        confirmed?.Complete();
         if (changedState is not null)
         {
             foreach (var l in _listeners) l.StateChanged(device, changedState);
@@ -97,12 +101,14 @@ public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger
     /// <summary>Marks a device online or offline; logs and emits only on a change.</summary>
     public void SetOnline(Device device, bool online)
     {
+        Commands.PendingCommand? failed;
         lock (device.Sync)
         {
             if (device.Online == online) return;
             device.Online = online;
-            if (!online) device.Pending?.Fail(Commands.CommandFailure.Offline(device.Id));
+            failed = online ? null : device.Pending;
         }
+        failed?.Fail(Commands.CommandFailure.Offline(device.Id));
         if (online) log.LogInformation("Device {DeviceId} is online", device.Id);
         else log.LogWarning("Device {DeviceId} went offline", device.Id);
         foreach (var l in _listeners) l.OnlineChanged(device, online);

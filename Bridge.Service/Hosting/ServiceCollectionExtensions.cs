@@ -14,8 +14,9 @@ namespace Bridge.Service.Hosting;
 
 public static class ServiceCollectionExtensions
 {
-    /// <summary>Everything the bridge runs. Hosted services start in this order: broker, saved
-    /// devices, MQTT link, drivers' listeners, the demo home.</summary>
+    /// <summary>Everything the bridge runs. Hosted services start in this order: the embedded broker,
+    /// saved devices, drivers' listeners (they subscribe), the MQTT link (embedded or external),
+    /// the demo home.</summary>
     public static IServiceCollection AddBridge(this IServiceCollection services, IConfiguration config, ProfileCatalog profiles)
     {
         services.Configure<ApiOptions>(config.GetSection(ApiOptions.Section));
@@ -37,8 +38,17 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<MalformedPayloadLog>();
 
         services.AddSingleton<EmbeddedBroker>();
-        services.AddSingleton<MqttLink>();
-        services.AddSingleton<IMqttLink>(sp => sp.GetRequiredService<MqttLink>());
+        var embedded = string.IsNullOrWhiteSpace(config[$"{MqttOptions.Section}:{nameof(MqttOptions.Url)}"]);
+        if (embedded)
+        {
+            services.AddSingleton<EmbeddedBrokerLink>();
+            services.AddSingleton<IMqttLink>(sp => sp.GetRequiredService<EmbeddedBrokerLink>());
+        }
+        else
+        {
+            services.AddSingleton<BrokerClientLink>();
+            services.AddSingleton<IMqttLink>(sp => sp.GetRequiredService<BrokerClientLink>());
+        }
 
         services.AddSingleton<ShellyRpcClient>();
         services.AddSingleton<IDeviceDriver, TasmotaDriver>();
@@ -54,7 +64,8 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<DeviceStoreService>();
         services.AddHostedService(sp => sp.GetRequiredService<TasmotaIngress>());
         services.AddHostedService(sp => sp.GetRequiredService<ShellyIngress>());
-        services.AddHostedService(sp => sp.GetRequiredService<MqttLink>());
+        if (embedded) services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerLink>());
+        else services.AddHostedService(sp => sp.GetRequiredService<BrokerClientLink>());
         services.AddHostedService(sp => sp.GetRequiredService<DemoHome>());
         return services;
     }

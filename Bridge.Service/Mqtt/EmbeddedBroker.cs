@@ -10,6 +10,9 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, ILogger<Embedd
 {
     private MqttServer? _server;
 
+    /// <summary>The running server, for the in-process link.</summary>
+    public MqttServer? Server => _server;
+
     /// <summary>The real port once started (a free one when configured as 0).</summary>
     public int Port { get; private set; }
 

@@ -6,34 +6,32 @@ using MQTTnet.Protocol;
 
 namespace Bridge.Service.Mqtt;
 
-/// <summary>The bridge's MQTT client: connects, resubscribes after every reconnect, and backs
-/// off (with jitter) while the broker is away.</summary>
-public sealed class MqttLink : BackgroundService, IMqttLink
+/// <summary>The bridge's link to an external broker (Mqtt:Url): connects, resubscribes after every
+/// reconnect, and backs off (with jitter) while the broker is away.</summary>
+public sealed class BrokerClientLink : BackgroundService, IMqttLink
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
 
     private readonly MqttOptions _options;
-    private readonly EmbeddedBroker _broker;
     private readonly TimeProvider _time;
-    private readonly ILogger<MqttLink> _log;
+    private readonly ILogger<BrokerClientLink> _log;
     private readonly IMqttClient _client;
     private readonly string _clientId;
-    private readonly object _subsLock = new();
-    private (string Filter, Action<MqttMessage> Handler)[] _subs = [];
+    private readonly TopicDispatcher _dispatcher;
     private volatile TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _connected;
 
-    public MqttLink(IOptions<MqttOptions> options, EmbeddedBroker broker, BridgeIdentity identity, TimeProvider time, ILogger<MqttLink> log)
+    public BrokerClientLink(IOptions<MqttOptions> options, BridgeIdentity identity, TimeProvider time, ILogger<BrokerClientLink> log)
     {
         _options = options.Value;
-        _broker = broker;
+        _dispatcher = new TopicDispatcher(log);
         _time = time;
         _log = log;
         _clientId = "devicebridge-" + identity.Id;
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += e =>
         {
-            Dispatch(new MqttMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, e.ApplicationMessage.Retain));
+            _dispatcher.Dispatch(new MqttMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, e.ApplicationMessage.Retain));
             return Task.CompletedTask;
         };
         _client.DisconnectedAsync += _ =>
@@ -49,7 +47,7 @@ public sealed class MqttLink : BackgroundService, IMqttLink
 
     public void Subscribe(string filter, Action<MqttMessage> handler)
     {
-        lock (_subsLock) _subs = [.. _subs, (filter, handler)];
+        _dispatcher.Add(filter, handler);
         if (_connected)
         {
             // Late subscriptions (a device with its own FullTopic) take effect at once.
@@ -87,13 +85,13 @@ public sealed class MqttLink : BackgroundService, IMqttLink
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var (host, port) = _options.ClientTarget(_broker.Port);
+            var (host, port) = _options.ClientTarget(0);
             try
             {
                 _lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 await _client.ConnectAsync(BuildOptions(host, port), stoppingToken).ConfigureAwait(false);
-                var subs = _subs;
-                if (subs.Length > 0)
+                var subs = _dispatcher.Subscriptions;
+                if (subs.Count > 0)
                 {
                     var builder = new MqttClientSubscribeOptionsBuilder();
                     foreach (var filter in subs.Select(s => s.Filter).Distinct())
@@ -155,22 +153,6 @@ public sealed class MqttLink : BackgroundService, IMqttLink
             .WithTimeout(TimeSpan.FromSeconds(5));
         if (!string.IsNullOrEmpty(_options.Username)) builder.WithCredentials(_options.Username, _options.Password ?? "");
         return builder.Build();
-    }
-
-    private void Dispatch(in MqttMessage message)
-    {
-        foreach (var (filter, handler) in _subs)
-        {
-            if (!TopicFilter.Matches(filter, message.Topic)) continue;
-            try
-            {
-                handler(message);
-            }
-            catch (Exception e)
-            {
-                _log.LogError(e, "Handler for {Filter} failed on {Topic}", filter, message.Topic);
-            }
-        }
     }
 
     public override void Dispose()
