@@ -44,7 +44,7 @@ public sealed class BridgeApp : IAsyncDisposable
             .MinimumLevel.Override("MQTTnet", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
-                standardErrorFromLevel: LogEventLevel.Verbose));
+                standardErrorFromLevel: LogEventLevel.Verbose), writeToProviders: true);
         builder.Services.AddBridge(builder.Configuration, profiles);
         configureServices?.Invoke(builder.Services);
 

@@ -24,7 +24,10 @@ public sealed class TestBridge : IAsyncDisposable
     public string Url => App.ApiUrl;
     public SimulatedHome Home => App.Services.GetRequiredService<DemoHome>().Home ?? throw new InvalidOperationException("no demo home");
 
-    public static async Task<TestBridge> StartAsync(string? dataDir = null, bool demo = true, params string[] extra)
+    public static Task<TestBridge> StartAsync(string? dataDir = null, bool demo = true, params string[] extra) =>
+        StartAsync(dataDir, demo, null, extra);
+
+    public static async Task<TestBridge> StartAsync(string? dataDir, bool demo, Action<IServiceCollection>? services, params string[] extra)
     {
         var owns = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("bridge-test-").FullName;
@@ -32,7 +35,7 @@ public sealed class TestBridge : IAsyncDisposable
         if (demo) args.Add("--demo");
         args.AddRange(extra);
         var problems = new List<string>();
-        var app = BridgeApp.Create(args.ToArray(), problems) ?? throw new InvalidOperationException(string.Join("; ", problems));
+        var app = BridgeApp.Create(args.ToArray(), problems, services) ?? throw new InvalidOperationException(string.Join("; ", problems));
         await app.StartAsync();
         return new TestBridge(app, dataDir, owns);
     }

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.Tests.Integration;
+
+/// <summary>What the log says, and what it must never say.</summary>
+public sealed class LoggingTests
+{
+    [Fact]
+    public async Task A_device_spewing_garbage_earns_one_warning_not_a_flood()
+    {
+        var logs = new LogCapture();
+        await using var bridge = await TestBridge.StartAsync(null, true, s => s.AddSingleton<ILoggerProvider>(logs));
+        await using var client = await bridge.ConnectAsync();
+        for (var i = 0; i < 5; i++) await bridge.Home["lamp-1"].SendMalformedAsync();
+        // A command round trip through the same device proves the garbage was processed.
+        Assert.True((await client.RequestAsync(new { op = "set", device = "lamp-1", state = new { brightness = 12 } })).GetProperty("ok").GetBoolean());
+        var warnings = logs.Events.Where(e => e.Level == LogLevel.Warning && e.Text.Contains("malformed") && e.Text.Contains("lamp-1")).ToList();
+        Assert.Single(warnings);
+    }
+
+    [Fact]
+    public async Task Tokens_and_the_signing_key_never_reach_the_log()
+    {
+        var logs = new LogCapture();
+        await using var bridge = await TestBridge.StartAsync(null, true, s => s.AddSingleton<ILoggerProvider>(logs));
+        var token = bridge.Token();
+        await using (var client = await ApiClient.ConnectAsync(bridge.Url, token, viaQuery: true))
+        {
+            Assert.True((await client.RequestAsync(new { op = "set", device = "lamp-1", state = new { power = "on" } })).GetProperty("ok").GetBoolean());
+            await client.SendRawAsync("{\"id\":\"" + token + "\",\"op\":\"nope\"}");
+        }
+        var forged = token[..^6] + "AAAAAA";
+        await Assert.ThrowsAnyAsync<System.Net.WebSockets.WebSocketException>(() => ApiClient.ConnectAsync(bridge.Url, forged, viaQuery: true));
+
+        using var identity = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(bridge.DataDir, "identity.json")));
+        var key = identity.RootElement.GetProperty("key").GetString()!;
+        var all = logs.AllText;
+        Assert.NotEmpty(logs.Events);
+        Assert.DoesNotContain(token.Split('.')[2], all);
+        Assert.DoesNotContain(forged.Split('.')[2], all);
+        Assert.DoesNotContain(key[..32], all);
+    }
+}
