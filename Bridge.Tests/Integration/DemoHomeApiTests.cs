@@ -38,6 +38,11 @@ public sealed class DemoHomeApiTests(DemoBridgeFixture fixture) : IClassFixture<
         Assert.Equal(16, ac.GetProperty("min").GetDouble());
         Assert.Equal(30, ac.GetProperty("max").GetDouble());
         Assert.Equal(0.5, ac.GetProperty("step").GetDouble());
+        // Read-only values and the state of devices nobody has commanded yet come from the devices' own reports.
+        Assert.True(devices["ac-1"].GetProperty("state").TryGetProperty("current_temperature", out _));
+        var heaterTruth = Bridge.Home["water-heater-1"].Snapshot();
+        Assert.Equal(heaterTruth["power"], devices["water-heater-1"].GetProperty("state").GetProperty("power").GetString());
+        Assert.Equal(Convert.ToDouble(heaterTruth["target_temperature"]), devices["water-heater-1"].GetProperty("state").GetProperty("target_temperature").GetDouble());
         var heater = devices["water-heater-1"].GetProperty("capabilities").GetProperty("target_temperature");
         Assert.Equal(35, heater.GetProperty("min").GetDouble());
         Assert.Equal(75, heater.GetProperty("max").GetDouble());
