@@ -27,7 +27,8 @@ public abstract class SimulatedDevice : IAsyncDisposable
         Type = type;
         Name = name;
         Time = time ?? TimeProvider.System;
-        Faults = new DeviceFaults(StableSeed(id));
+        Seed = StableSeed(id);
+        Faults = new DeviceFaults(Seed);
         StartedAt = Time.GetUtcNow();
     }
 
@@ -67,6 +68,9 @@ public abstract class SimulatedDevice : IAsyncDisposable
     private protected TimeProvider Time { get; }
 
     private protected DateTimeOffset StartedAt { get; }
+
+    /// <summary>A number fixed by the device id, for repeatable per-device variation.</summary>
+    private protected int Seed { get; }
 
     /// <summary>Guards the device's state; never held across an await.</summary>
     private protected object Gate { get; } = new();

@@ -47,8 +47,9 @@ public abstract class TasmotaDevice : SimulatedDevice
         ResultTopic = TasmotaTopics.Default(TasmotaTopics.Status, topic, "RESULT");
         TeleResultTopic = TasmotaTopics.Default(TasmotaTopics.Telemetry, topic, "RESULT");
         _lastTele = Time.GetUtcNow();
-        var period = TimeSpan.FromSeconds(_telePeriod);
-        _teleTimer = Time.CreateTimer(_ => OnTeleTimer(), null, period, period);
+        // Devices booted at different moments: the first report comes 1..TelePeriod s after start, fixed per id.
+        var first = TimeSpan.FromSeconds(1 + (uint)Seed % (uint)_telePeriod);
+        _teleTimer = Time.CreateTimer(_ => OnTeleTimer(), null, first, TimeSpan.FromSeconds(_telePeriod));
     }
 
     /// <summary>12 upper-case hex digits.</summary>

@@ -113,6 +113,13 @@ public sealed class MqttObserver : IAsyncDisposable
         }
     }
 
+    /// <summary>The <paramref name="n"/>th matching message at or after <paramref name="since"/>.</summary>
+    public Task<Received> WaitForNthAsync(Func<Received, bool> match, int n, int since = 0, TimeSpan? timeout = null)
+    {
+        var seen = 0;
+        return WaitForAsync(m => match(m) && ++seen == n, since, timeout, $"number {n} matching");
+    }
+
     public Task<Received> WaitForAsync(string topic, int since = 0, TimeSpan? timeout = null) =>
         WaitForAsync(m => m.Topic == topic, since, timeout, "on " + topic);
 
