@@ -61,6 +61,10 @@ public abstract class SimulatedDevice : IAsyncDisposable
     /// to ignore it.</summary>
     public event Action<string>? CommandReceived;
 
+    /// <summary>Raised with true once the device has connected and announced itself, and with false when its
+    /// connection is gone (told to go offline, or lost; after a loss the reconnect timer is already running).</summary>
+    public event Action<bool>? ConnectionChanged;
+
     /// <summary>Current simulated state in contract terms (power "on"/"off", brightness, color_temp in kelvin,
     /// mode, fan_speed, target_temperature, current_temperature).</summary>
     public abstract IReadOnlyDictionary<string, object> Snapshot();
@@ -118,7 +122,7 @@ public abstract class SimulatedDevice : IAsyncDisposable
         await _lifecycle.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (!IsConnected) await ConnectCoreAsync(ct).ConfigureAwait(false);
+            if (!IsConnected) await ConnectAndTellAsync(ct).ConfigureAwait(false);
         }
         finally
         {
@@ -139,6 +143,7 @@ public abstract class SimulatedDevice : IAsyncDisposable
             if (link is null) return;
             link.Kill();
             await link.DisposeAsync().ConfigureAwait(false);
+            ConnectionChanged?.Invoke(false);
         }
         finally
         {
@@ -154,7 +159,7 @@ public abstract class SimulatedDevice : IAsyncDisposable
         await _lifecycle.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (!IsConnected) await ConnectCoreAsync(_stopping.Token).ConfigureAwait(false);
+            if (!IsConnected) await ConnectAndTellAsync(_stopping.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -188,6 +193,12 @@ public abstract class SimulatedDevice : IAsyncDisposable
             await link.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private async Task ConnectAndTellAsync(CancellationToken ct)
+    {
+        await ConnectCoreAsync(ct).ConfigureAwait(false);
+        ConnectionChanged?.Invoke(true);
     }
 
     private Task OnMessageAsync(DeviceLink link, MqttApplicationMessage message)
@@ -251,6 +262,7 @@ public abstract class SimulatedDevice : IAsyncDisposable
         if (!ReferenceEquals(_link, link) || _offline || Volatile.Read(ref _disposed) != 0) return;
         if (Interlocked.Exchange(ref _reconnecting, 1) != 0) return;
         _ = ReconnectLoopAsync();
+        ConnectionChanged?.Invoke(false);
     }
 
     private async Task ReconnectLoopAsync()
@@ -269,7 +281,7 @@ public abstract class SimulatedDevice : IAsyncDisposable
                         _link = null;
                         await old.DisposeAsync().ConfigureAwait(false);
                     }
-                    await ConnectCoreAsync(_stopping.Token).ConfigureAwait(false);
+                    await ConnectAndTellAsync(_stopping.Token).ConfigureAwait(false);
                     return;
                 }
                 catch (Exception) when (!_stopping.IsCancellationRequested)

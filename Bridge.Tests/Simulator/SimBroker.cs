@@ -33,23 +33,25 @@ public sealed class SimBroker : IAsyncDisposable
     /// <summary>Raised when a client's connection ends, with how it ended (clean DISCONNECT or not).</summary>
     public event Action<ClientDisconnectedEventArgs>? Disconnected;
 
-    public static async Task<SimBroker> StartAsync()
+    /// <summary>Starts on <paramref name="port"/>, or on a free port when it is 0.</summary>
+    public static async Task<SimBroker> StartAsync(int port = 0)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreePort();
+            var chosen = port == 0 ? FreePort() : port;
             var options = new MqttServerOptionsBuilder()
                 .WithDefaultEndpoint()
                 .WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
-                .WithDefaultEndpointPort(port)
+                .WithDefaultEndpointPort(chosen)
+                .WithDefaultEndpointReuseAddress()
                 .Build();
             var server = new MqttServerFactory().CreateMqttServer(options);
             try
             {
                 await server.StartAsync();
-                return new SimBroker(server, port);
+                return new SimBroker(server, chosen);
             }
-            catch (SocketException) when (attempt < 5)
+            catch (SocketException) when (attempt < 5 && port == 0)
             {
                 server.Dispose();
             }
