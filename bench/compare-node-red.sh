@@ -1,0 +1,301 @@
+#!/usr/bin/env bash
+# Head-to-head: DeviceBridge against a Node-RED flow doing the same job (issue #2), on the same
+# private Mosquitto and the same crowd of Node.js Tasmota lamps. See bench/README.md.
+#
+#   bench/compare-node-red.sh [--no-build] [--systems "node-red bridge"] [--lamps 100]
+#                             [--single-count 5000] [--multi-count 50000] [--repeat 1]
+#                             [--prime-count 5000]
+#
+# For each system in turn it primes it (one unmeasured 10×100 run of --prime-count commands),
+# then runs the project's load generator twice:
+#   single: --connections 1  --inflight 1   --count 5000
+#   multi:  --connections 10 --inflight 100 --count 50000
+# and reads the system's CPU time (utime+stime of its one process, /proc/<pid>/stat) before
+# and after each run: CPU µs per command = CPU time / (measured + warm-up commands).
+# Prints a table; the raw JSON lines go to results.jsonl in a temporary directory (printed).
+# Every process it starts is stopped on exit.
+set -euo pipefail
+SCRIPT=$(readlink -f "$0")
+cd "$(dirname "$SCRIPT")/.."
+ROOT=$PWD
+BENCH=$ROOT/bench/node-red
+
+BUILD=1
+SYSTEMS="node-red bridge"
+LAMPS=100
+SINGLE_COUNT=5000
+MULTI_COUNT=50000
+REPEAT=1
+PRIME_COUNT=5000
+while (($#)); do
+    case "$1" in
+        --no-build) BUILD=0 ;;
+        --systems) SYSTEMS=$2; shift ;;
+        --lamps) LAMPS=$2; shift ;;
+        --single-count) SINGLE_COUNT=$2; shift ;;
+        --multi-count) MULTI_COUNT=$2; shift ;;
+        --repeat) REPEAT=$2; shift ;;
+        --prime-count) PRIME_COUNT=$2; shift ;;
+        -h|--help) sed -n '2,17p' "$SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "compare-node-red: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 MSBUILDDISABLENODEREUSE=1
+SERVICE_DLL=$ROOT/Bridge.Service/bin/Release/net10.0/Bridge.Service.dll
+SIM_DLL=$ROOT/Bridge.Simulator/bin/Release/net10.0/Bridge.Simulator.dll
+NODE_RED_TOKEN=node-red-bench
+LOADGEN_TIMEOUT=300     # seconds for one whole load-generator run
+COMMAND_TIMEOUT=10      # seconds the load generator waits for one reply before counting an error
+CLK_TCK=$(getconf CLK_TCK)
+
+WORK=$(mktemp -d /tmp/devicebridge-vs-node-red.XXXXXX)
+RESULTS=$WORK/results.jsonl
+PIDS=()
+
+log() { echo "compare-node-red: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+stop_pid() { # pid: TERM, up to 5 s, then KILL
+    local pid=$1 i
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local i
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
+    PIDS=()
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_for_line() { # file pattern seconds pid: the first matching line, or fail
+    local file=$1 pattern=$2 seconds=$3 pid=$4 i line
+    for ((i = 0; i < seconds * 10; i++)); do
+        if line=$(grep -m1 -E "$pattern" "$file" 2>/dev/null); then
+            echo "$line"
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || { log "process $pid exited; its log $file:"; tail -20 "$file" >&2; return 1; }
+        sleep 0.1
+    done
+    log "no line matching '$pattern' in $file after $seconds s"
+    tail -20 "$file" >&2
+    return 1
+}
+
+cpu_ticks() { # utime+stime of one process, in clock ticks
+    # Fields after the ")" closing the command name: 3 state ... 14 utime 15 stime.
+    local stat
+    stat=$(<"/proc/$1/stat")
+    stat=${stat##*) }
+    read -r -a f <<<"$stat"
+    echo $((f[11] + f[12]))
+}
+
+# --- prerequisites ---------------------------------------------------------------------------
+
+if [[ ! -x /usr/sbin/mosquitto ]]; then
+    log "installing mosquitto"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto >/dev/null
+    # The package may start a system broker on 1883; we use our own.
+    systemctl stop mosquitto >/dev/null 2>&1 || true
+fi
+command -v node >/dev/null || die "node is needed (Debian: apt-get install nodejs npm)"
+command -v python3 >/dev/null || die "python3 is needed"
+if [[ ! -d $BENCH/node_modules/node-red || ! -d $BENCH/node_modules/mqtt ]]; then
+    log "installing node-red and mqtt (npm ci in bench/node-red)"
+    (cd "$BENCH" && npm ci --no-audit --no-fund >"$WORK/npm.log" 2>&1) || { tail -20 "$WORK/npm.log" >&2; die "npm ci failed"; }
+fi
+
+if ((BUILD)); then
+    for attempt in 1 2 3 4 5; do
+        if dotnet build -c Release DeviceBridge.sln >"$WORK/build.log" 2>&1; then break; fi
+        ((attempt < 5)) || { tail -30 "$WORK/build.log" >&2; die "build failed 5 times"; }
+        log "build failed (attempt $attempt; maybe someone is mid-edit), retrying in 60 s"
+        sleep 60
+    done
+fi
+[[ -f $SERVICE_DLL && -f $SIM_DLL ]] || die "no Release build of Bridge.Service / Bridge.Simulator"
+
+# --- broker and lamps ------------------------------------------------------------------------
+
+MQTT_PORT=$(free_port)
+cat >"$WORK/mosquitto.conf" <<EOF
+listener $MQTT_PORT 127.0.0.1
+allow_anonymous true
+persistence false
+set_tcp_nodelay true
+max_queued_messages 100000
+EOF
+chmod 644 "$WORK/mosquitto.conf"
+chmod 755 "$WORK"
+/usr/sbin/mosquitto -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
+PIDS+=($!)
+MOSQUITTO_PID=$!
+wait_for_line "$WORK/mosquitto.log" "running" 10 "$MOSQUITTO_PID" >/dev/null || die "mosquitto did not start"
+log "mosquitto on 127.0.0.1:$MQTT_PORT (pid $MOSQUITTO_PID)"
+
+node "$BENCH/lamp.js" --url "mqtt://127.0.0.1:$MQTT_PORT" --count "$LAMPS" >"$WORK/lamps.log" 2>&1 &
+PIDS+=($!)
+LAMPS_PID=$!
+wait_for_line "$WORK/lamps.log" "^lamps ready: " 60 "$LAMPS_PID" >/dev/null || die "the lamps did not come up"
+log "$LAMPS lamps up (pid $LAMPS_PID)"
+
+# --- the systems -----------------------------------------------------------------------------
+
+start_node_red() { # sets SYS_PID, SYS_URL, SYS_TOKEN
+    local port dir=$WORK/node-red
+    port=$(free_port)
+    mkdir -p "$dir"
+    cp "$BENCH/flow.json" "$dir/flow.json"
+    MQTT_HOST=127.0.0.1 MQTT_PORT=$MQTT_PORT NODE_RED_PORT=$port NODE_RED_BENCH_TOKEN=$NODE_RED_TOKEN \
+        node "$BENCH/node_modules/node-red/red.js" -u "$dir" -s "$BENCH/settings.js" "$dir/flow.json" \
+        >"$WORK/node-red.log" 2>&1 &
+    SYS_PID=$!
+    PIDS+=("$SYS_PID")
+    wait_for_line "$WORK/node-red.log" "Connected to broker" 60 "$SYS_PID" >/dev/null || return 1
+    SYS_URL="ws://127.0.0.1:$port/api/v1/ws"
+    SYS_TOKEN=$NODE_RED_TOKEN
+    grep -m1 "Node-RED version" "$WORK/node-red.log" | sed 's/.*\] //' >&2
+}
+
+start_bridge() { # sets SYS_PID, SYS_URL, SYS_TOKEN
+    local data=$WORK/bridge-data line
+    mkdir -p "$data"
+    SYS_TOKEN=$(timeout 60 dotnet "$SERVICE_DLL" token --name bench --Data:Dir="$data") || { log "token command failed"; return 1; }
+    dotnet "$SERVICE_DLL" --Mqtt:Url="mqtt://127.0.0.1:$MQTT_PORT" --Api:Bind=127.0.0.1 --Api:Port=0 --Data:Dir="$data" \
+        >"$WORK/bridge.log" 2>&1 &
+    SYS_PID=$!
+    PIDS+=("$SYS_PID")
+    line=$(wait_for_line "$WORK/bridge.log" "^Local API: ws://" 60 "$SYS_PID") || return 1
+    SYS_URL=${line#Local API: }
+    SYS_URL=${SYS_URL%%[[:space:]]*}
+    echo "DeviceBridge $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- Bridge.Service Bridge.Protocols || echo '+uncommitted changes')" >&2
+}
+
+machine_busy_ticks() { # all CPUs' non-idle time since boot, in clock ticks (/proc/stat)
+    local cpu user nice system idle iowait irq softirq steal rest
+    read -r cpu user nice system idle iowait irq softirq steal rest </proc/stat
+    echo $((user + nice + system + irq + softirq + steal))
+}
+
+context_switches() { # voluntary + involuntary, all threads of one process
+    local n=0 t v
+    for t in /proc/"$1"/task/*/status; do
+        v=$(awk '/ctxt_switches/ {n += $2} END {print n + 0}' "$t" 2>/dev/null) && n=$((n + v))
+    done
+    echo "$n"
+}
+
+run_scenario() { # system scenario connections inflight count
+    local system=$1 scenario=$2 k=$3 c=$4 n=$5 sys0 sys1 mq0 mq1 lamps0 lamps1 all0 all1 ctx0 ctx1 t0 t1 rc out
+    sys0=$(cpu_ticks "$SYS_PID"); mq0=$(cpu_ticks "$MOSQUITTO_PID"); lamps0=$(cpu_ticks "$LAMPS_PID")
+    ctx0=$(context_switches "$SYS_PID")
+    all0=$(machine_busy_ticks); t0=$(date +%s.%N)
+    set +e
+    # The wrapper writes the load generator's own CPU time (its rusage) to loadgen.cpu.
+    out=$(python3 -c '
+import resource, subprocess, sys
+r = subprocess.run(sys.argv[2:])
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write("%.3f\n" % (u.ru_utime + u.ru_stime))
+sys.exit(r.returncode)' "$WORK/loadgen.cpu" timeout "$LOADGEN_TIMEOUT" dotnet "$SIM_DLL" loadgen --url "$SYS_URL" --token "$SYS_TOKEN" \
+        --connections "$k" --inflight "$c" --count "$n" --timeout "$COMMAND_TIMEOUT" 2>>"$WORK/loadgen.err")
+    rc=$?
+    set -e
+    t1=$(date +%s.%N); all1=$(machine_busy_ticks)
+    sys1=$(cpu_ticks "$SYS_PID"); mq1=$(cpu_ticks "$MOSQUITTO_PID"); lamps1=$(cpu_ticks "$LAMPS_PID")
+    ctx1=$(context_switches "$SYS_PID")
+    if [[ $rc -ne 0 || -z $out ]]; then
+        log "$system $scenario: load generator exit $rc"
+        tail -5 "$WORK/loadgen.err" >&2
+        out='{}'
+    fi
+    python3 - "$system" "$scenario" "$k" "$c" "$CLK_TCK" "$rc" "$out" "$((sys1 - sys0))" "$((mq1 - mq0))" \
+        "$((lamps1 - lamps0))" "$(cat "$WORK/loadgen.cpu" 2>/dev/null || echo 0)" "$((all1 - all0))" \
+        "$(echo "$t1 - $t0" | bc)" "$((ctx1 - ctx0))" >>"$RESULTS" <<'EOF'
+import json, sys
+system, scenario, k, c, clk, rc, line, sys_t, mq_t, lamps_t, loadgen_s, all_t, wall, ctx = sys.argv[1:]
+clk = int(clk)
+r = json.loads(line.strip().splitlines()[-1]) if line.strip() else {}
+cpu_s = int(sys_t) / clk
+commands = r.get("count", 0) + r.get("warmup", 0)
+ours = cpu_s + int(mq_t) / clk + int(lamps_t) / clk + float(loadgen_s)
+out = {"system": system, "scenario": scenario, "connections": int(k), "inflight": int(c),
+       "cpu_s": round(cpu_s, 3),
+       "cpu_us_per_command": round(cpu_s * 1e6 / commands, 1) if commands else None,
+       "context_switches_per_command": round(int(ctx) / commands, 2) if commands else None,
+       # Where the machine's CPU went during the run, in seconds: the broker, the lamps, the load
+       # generator, and everything else on the machine (someone else's work skews a run).
+       "cpu_s_broker": round(int(mq_t) / clk, 3), "cpu_s_lamps": round(int(lamps_t) / clk, 3),
+       "cpu_s_loadgen": round(float(loadgen_s), 3),
+       "cpu_s_outside": round(max(0.0, int(all_t) / clk - ours), 3),
+       "wall_s": round(float(wall), 3),
+       "loadgen_exit": int(rc), "loadgen": r}
+print(json.dumps(out))
+EOF
+    tail -1 "$RESULTS" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+g = r["loadgen"]
+print("  %s %s: %s/s p50 %s us p99 %s us, %s us CPU/command, errors %s | CPU s: system %s, broker %s, lamps %s, loadgen %s, outside %s; wall %s s" % (
+      r["system"], r["scenario"], g.get("commands_per_s"), g.get("p50_us"), g.get("p99_us"), r["cpu_us_per_command"],
+      g.get("errors"), r["cpu_s"], r["cpu_s_broker"], r["cpu_s_lamps"], r["cpu_s_loadgen"], r["cpu_s_outside"], r["wall_s"]))' >&2
+}
+
+for system in $SYSTEMS; do
+    case $system in
+        node-red) start_node_red || die "Node-RED did not start" ;;
+        bridge) start_bridge || die "the bridge did not start" ;;
+        *) die "unknown system $system (node-red, bridge)" ;;
+    esac
+    node "$BENCH/wait-devices.js" --url "$SYS_URL" --token "$SYS_TOKEN" --count "$LAMPS" --timeout 60 >&2 \
+        || die "$system does not list $LAMPS online lamps"
+    log "$system ready at $SYS_URL (pid $SYS_PID)"
+    # One unmeasured pass first, so both runtimes have compiled their hot paths (V8, .NET tiered JIT).
+    timeout "$LOADGEN_TIMEOUT" dotnet "$SIM_DLL" loadgen --url "$SYS_URL" --token "$SYS_TOKEN" \
+        --connections 10 --inflight 100 --count "$PRIME_COUNT" --timeout "$COMMAND_TIMEOUT" >>"$WORK/prime.jsonl" 2>>"$WORK/loadgen.err" \
+        || log "$system: priming run failed (exit $?)"
+    for ((r = 1; r <= REPEAT; r++)); do
+        run_scenario "$system" single 1 1 "$SINGLE_COUNT"
+        run_scenario "$system" multi 10 100 "$MULTI_COUNT"
+    done
+    stop_pid "$SYS_PID"
+done
+
+echo
+echo "lamps: $LAMPS (node lamp.js, one MQTT connection each) · broker: mosquitto $(/usr/sbin/mosquitto -h 2>/dev/null | head -1 | awk '{print $3}') · node $(node --version) · $(nproc) cores"
+python3 - "$RESULTS" <<'EOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+head = ("system", "scenario", "commands/s", "p50 µs", "p99 µs", "CPU µs/cmd", "errors", "outside load")
+table = [head]
+for r in rows:
+    g = r["loadgen"]
+    name = {"single": "1×1 ×%s" % g.get("count", "?"), "multi": "10×100 ×%s" % g.get("count", "?")}[r["scenario"]]
+    table.append((r["system"], name, "%.0f" % g["commands_per_s"] if "commands_per_s" in g else "-",
+                  str(g.get("p50_us", "-")), str(g.get("p99_us", "-")),
+                  "%.1f" % r["cpu_us_per_command"] if r["cpu_us_per_command"] is not None else "-",
+                  str(g.get("errors", "-")),
+                  "%.2f cores" % (r["cpu_s_outside"] / r["wall_s"]) if r.get("wall_s") else "-"))
+w = [max(len(row[i]) for row in table) for i in range(len(head))]
+for i, row in enumerate(table):
+    print("  ".join(c.ljust(w[j]) if j < 2 else c.rjust(w[j]) for j, c in enumerate(row)))
+    if i == 0:
+        print("  ".join("-" * x for x in w))
+EOF
+echo "(outside load: CPU used by processes other than the system, broker, lamps and load generator during the run, e.g. someone else's build; near 0 for a clean run)"
+echo "raw results: $RESULTS"
