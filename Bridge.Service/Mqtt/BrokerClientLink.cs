@@ -59,12 +59,7 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
     public async Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         if (!_connected) throw Unreachable();
-        var message = new MqttApplicationMessageBuilder()
-            .WithTopic(topic)
-            .WithPayloadSegment(payload)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithRetainFlag(false)
-            .Build();
+        var message = CommandMessage.Build(topic, payload);
         try
         {
             await _client.PublishAsync(message, ct).ConfigureAwait(false);

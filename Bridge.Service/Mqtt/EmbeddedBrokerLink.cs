@@ -30,12 +30,7 @@ public sealed class EmbeddedBrokerLink(EmbeddedBroker broker, ILogger<EmbeddedBr
         var server = broker.Server;
         if (!_connected || server is null)
             throw new CommandFailedException(new CommandFailure(Protocols.Api.ErrorCodes.DeviceOffline, "the MQTT broker is not running"));
-        var message = new MqttApplicationMessageBuilder()
-            .WithTopic(topic)
-            .WithPayloadSegment(payload)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithRetainFlag(false)
-            .Build();
+        var message = CommandMessage.Build(topic, payload);
         await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = ClientId }, ct).ConfigureAwait(false);
     }
 
