@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using MQTTnet;
+using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace Bridge.Simulator.Mqtt;
@@ -21,6 +22,7 @@ internal sealed class DeviceLink : IAsyncDisposable
         EndPoint endPoint = IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port) : new DnsEndPoint(host, port);
         _options = new MqttClientOptionsBuilder()
             .WithClientId(clientId)
+            .WithProtocolVersion(MqttProtocolVersion.V311) // what Tasmota and Shelly firmware speak
             .WithEndPoint(endPoint)
             .WithTcpServer(o =>
             {
