@@ -88,8 +88,8 @@ public sealed class CommandService(
                 case ValueProblem.ReadOnly: throw new CommandFailedException(new(ErrorCodes.UnsupportedCapability, message));
                 case ValueProblem.Invalid: throw new CommandFailedException(new(ErrorCodes.InvalidValue, message));
             }
-            if (changes.Exists(c => c.Capability.Name == cap.Name))
-                throw new CommandFailedException(new(ErrorCodes.BadRequest, $"'{cap.Name}' appears twice"));
+            foreach (var earlier in changes)
+                if (earlier.Capability == cap) throw new CommandFailedException(new(ErrorCodes.BadRequest, $"'{cap.Name}' appears twice"));
             changes.Add(new Change(cap, value));
         }
         if (changes.Count == 0) throw new CommandFailedException(new(ErrorCodes.BadRequest, "'state' names no capability"));

@@ -45,10 +45,11 @@ public sealed class Device
     internal KeyValuePair<string, StateValue>[] SnapshotLocked()
     {
         // In profile order, so clients see a stable key order.
-        var list = new List<KeyValuePair<string, StateValue>>(_state.Count);
+        var snapshot = new KeyValuePair<string, StateValue>[_state.Count];
+        var n = 0;
         foreach (var cap in Profile.Capabilities)
-            if (_state.TryGetValue(cap.Name, out var v)) list.Add(new(cap.Name, v));
-        return list.ToArray();
+            if (_state.TryGetValue(cap.Name, out var v)) snapshot[n++] = new(cap.Name, v);
+        return n == snapshot.Length ? snapshot : snapshot[..n];
     }
 
     public DeviceView View()

@@ -57,6 +57,12 @@ public static class TasmotaReportReader
         foreach (var part in path)
         {
             if (element.ValueKind != JsonValueKind.Object) return false;
+            // Tasmota's own spelling first (no allocation), then any case (stat/<t>/<COMMAND> upper-cases keys).
+            if (element.TryGetProperty(part, out var exact))
+            {
+                element = exact;
+                continue;
+            }
             var found = false;
             foreach (var p in element.EnumerateObject())
             {
@@ -95,6 +101,8 @@ public static class TasmotaReportReader
         switch (element.ValueKind)
         {
             case JsonValueKind.String: return TryConvertText(map, element.GetString()!, out value);
+            case JsonValueKind.Number when map.Capability.Type != CapabilityType.Enum && element.TryGetDouble(out var number):
+                return TryConvertNumber(map, number, out value);
             case JsonValueKind.Number: return TryConvertText(map, element.GetRawText(), out value);
             default: value = default; return false;
         }
@@ -120,8 +128,15 @@ public static class TasmotaReportReader
             }
             return false;
         }
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
-            return false;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)) return false;
+        return TryConvertNumber(map, number, out value);
+    }
+
+    private static bool TryConvertNumber(TasmotaCapabilityMap map, double number, out StateValue value)
+    {
+        value = default;
+        var cap = map.Capability;
+        if (!double.IsFinite(number)) return false;
         if (map.Mired) number = TasmotaColorTemp.MiredToKelvin(number);
         if (cap.Type == CapabilityType.Int) number = Math.Round(number);
         value = StateValue.Of(number);
