@@ -7,7 +7,7 @@ namespace Bridge.Simulator;
 
 /// <summary>One simulated device: its own MQTT connection with its last will, its protocol's topics and
 /// payloads, and fault injection. Subclasses hold one protocol's conventions and one device type's state.</summary>
-public abstract class SimulatedDevice : IAsyncDisposable
+public abstract partial class SimulatedDevice : IAsyncDisposable
 {
     private static readonly byte[] Garbage = [0x7B, 0x22, 0x50, 0x4F, 0x57, 0x45, 0x52, 0x22, 0x3A, 0xFF, 0xFE, 0x00, 0xC3, 0x28, 0x5D, 0x7D, 0x7D];
 
@@ -106,67 +106,6 @@ public abstract class SimulatedDevice : IAsyncDisposable
     /// <summary>The current connection if it is up.</summary>
     private protected DeviceLink? Link => _link is { IsConnected: true } l ? l : null;
 
-    /// <summary>Remembers the broker without connecting (for a device that starts offline).</summary>
-    public void UseBroker(string host, int port)
-    {
-        _host = host;
-        _port = port;
-    }
-
-    /// <summary>Connects to the broker and announces the device; returns once announced.</summary>
-    public async Task ConnectAsync(string host, int port, CancellationToken ct = default)
-    {
-        _host = host;
-        _port = port;
-        _offline = false;
-        await _lifecycle.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (!IsConnected) await ConnectAndTellAsync(ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
-
-    /// <summary>Abrupt connection loss (no MQTT DISCONNECT): the broker publishes the device's will.
-    /// The device stays away until <see cref="ComeBackAsync"/>.</summary>
-    public async Task GoOfflineAsync()
-    {
-        _offline = true;
-        await _lifecycle.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            var link = _link;
-            _link = null;
-            if (link is null) return;
-            link.Kill();
-            await link.DisposeAsync().ConfigureAwait(false);
-            ConnectionChanged?.Invoke(false);
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
-
-    /// <summary>Reconnects after <see cref="GoOfflineAsync"/> and announces again; returns once announced.</summary>
-    public async Task ComeBackAsync()
-    {
-        if (_host is null) throw new InvalidOperationException($"Device '{Id}' was never connected.");
-        _offline = false;
-        await _lifecycle.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (!IsConnected) await ConnectAndTellAsync(_stopping.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
-
     /// <summary>Publishes bytes that are not valid JSON (nor UTF-8) where the device's answers go.</summary>
     public Task SendMalformedAsync()
     {
@@ -176,30 +115,6 @@ public abstract class SimulatedDevice : IAsyncDisposable
 
     /// <summary>Someone pressed the device's button: it toggles its output locally and reports it.</summary>
     public Task PressButtonAsync() => OnButtonAsync(Link);
-
-    private async Task ConnectCoreAsync(CancellationToken ct)
-    {
-        var link = new DeviceLink(_host!, _port, ClientId, WillTopic, WillPayload, OnMessageAsync, OnLinkLost);
-        try
-        {
-            await link.ConnectAsync(CommandFilter, CommandQos, ct).ConfigureAwait(false);
-            ConnectCount++;
-            _link = link;
-            await AnnounceAsync(link, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            if (ReferenceEquals(_link, link)) _link = null;
-            await link.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private async Task ConnectAndTellAsync(CancellationToken ct)
-    {
-        await ConnectCoreAsync(ct).ConfigureAwait(false);
-        ConnectionChanged?.Invoke(true);
-    }
 
     private Task OnMessageAsync(DeviceLink link, MqttApplicationMessage message)
     {
@@ -228,7 +143,7 @@ public abstract class SimulatedDevice : IAsyncDisposable
         {
             await HandleAsync(link, topic, payload).ConfigureAwait(false);
         }
-        catch (Exception) when (!link.IsConnected)
+        catch (Exception e) when (DeviceLink.IsConnectionLoss(e) || !link.IsConnected)
         {
             // The connection went away while answering; a real device's answer is lost the same way.
         }
@@ -244,7 +159,7 @@ public abstract class SimulatedDevice : IAsyncDisposable
         {
             await HandleAsync(link, topic, payload).ConfigureAwait(false);
         }
-        catch (Exception) when (!link.IsConnected)
+        catch (Exception e) when (DeviceLink.IsConnectionLoss(e) || !link.IsConnected)
         {
             // As above: lost with the connection.
         }
@@ -255,84 +170,6 @@ public abstract class SimulatedDevice : IAsyncDisposable
         var handler = CommandReceived;
         if (handler is null) return;
         if (DescribeCommand(topic, payload) is { } name) handler(name);
-    }
-
-    private void OnLinkLost(DeviceLink link)
-    {
-        if (!ReferenceEquals(_link, link) || _offline || Volatile.Read(ref _disposed) != 0) return;
-        if (Interlocked.Exchange(ref _reconnecting, 1) != 0) return;
-        _ = ReconnectLoopAsync();
-        ConnectionChanged?.Invoke(false);
-    }
-
-    private async Task ReconnectLoopAsync()
-    {
-        try
-        {
-            while (!_offline && !_stopping.IsCancellationRequested)
-            {
-                await Task.Delay(ReconnectDelay, Time, _stopping.Token).ConfigureAwait(false);
-                await _lifecycle.WaitAsync(_stopping.Token).ConfigureAwait(false);
-                try
-                {
-                    if (_offline || IsConnected) return;
-                    if (_link is { } old)
-                    {
-                        _link = null;
-                        await old.DisposeAsync().ConfigureAwait(false);
-                    }
-                    await ConnectAndTellAsync(_stopping.Token).ConfigureAwait(false);
-                    return;
-                }
-                catch (Exception) when (!_stopping.IsCancellationRequested)
-                {
-                    // Broker still away: try again after the delay, as devices do.
-                }
-                finally
-                {
-                    _lifecycle.Release();
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        finally
-        {
-            Interlocked.Exchange(ref _reconnecting, 0);
-        }
-    }
-
-    /// <summary>Announces the offline state itself (as a device shutting down cleanly does) and disconnects.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _stopping.Cancel();
-        await DisposeCoreAsync().ConfigureAwait(false);
-        await _lifecycle.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            var link = _link;
-            _link = null;
-            if (link is null) return;
-            if (link.IsConnected)
-            {
-                try
-                {
-                    await link.PublishAsync(WillTopic, WillPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true).ConfigureAwait(false);
-                }
-                catch (Exception) when (!link.IsConnected)
-                {
-                }
-                await link.CloseAsync().ConfigureAwait(false);
-            }
-            await link.DisposeAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-        GC.SuppressFinalize(this);
     }
 
     private static int StableSeed(string s)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using MQTTnet;
+using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
@@ -56,7 +57,7 @@ internal sealed class DeviceLink : IAsyncDisposable
         await _client.SubscribeAsync(sub, ct).ConfigureAwait(false);
     }
 
-    public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtMostOnce, bool retain = false)
+    public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtMostOnce, bool retain = false, CancellationToken ct = default)
     {
         var message = new MqttApplicationMessage
         {
@@ -65,7 +66,7 @@ internal sealed class DeviceLink : IAsyncDisposable
             QualityOfServiceLevel = qos,
             Retain = retain,
         };
-        return _client.PublishAsync(message, CancellationToken.None);
+        return _client.PublishAsync(message, ct);
     }
 
     /// <summary>Abrupt loss: the socket is reset without an MQTT DISCONNECT, so the broker publishes the will.</summary>
@@ -89,6 +90,11 @@ internal sealed class DeviceLink : IAsyncDisposable
             // Best effort: the connection may already be gone; the will then stands, which is also true to life.
         }
     }
+
+    /// <summary>True for the exceptions a publish throws because the connection is gone or going
+    /// (a device's message is then lost, as on real hardware).</summary>
+    public static bool IsConnectionLoss(Exception e) =>
+        e is MqttCommunicationException or ObjectDisposedException or OperationCanceledException or IOException or System.Net.Sockets.SocketException;
 
     public ValueTask DisposeAsync()
     {

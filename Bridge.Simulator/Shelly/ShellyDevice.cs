@@ -7,20 +7,10 @@ using MQTTnet.Protocol;
 
 namespace Bridge.Simulator.Shelly;
 
-/// <summary>What an RPC or a button press changed on the device's one component, for NotifyStatus.</summary>
-internal struct ComponentChange
-{
-    public bool Output;
-    public bool Brightness;
-    public string Source;
-
-    public readonly bool Any => Output || Brightness;
-}
-
 /// <summary>A Shelly Gen2+ device on MQTT: <c>&lt;id&gt;/online</c> with its will, JSON-RPC requests on
 /// <c>&lt;id&gt;/rpc</c> answered on <c>&lt;src&gt;/rpc</c>, NotifyStatus with the changed fields on
 /// <c>&lt;id&gt;/events/rpc</c>. Subclasses hold one component (switch:0, light:0) and its methods.</summary>
-public abstract class ShellyDevice : SimulatedDevice
+public abstract partial class ShellyDevice : SimulatedDevice
 {
     private static readonly byte[] TrueText = "true"u8.ToArray();
     private static readonly byte[] FalseText = "false"u8.ToArray();
@@ -169,101 +159,6 @@ public abstract class ShellyDevice : SimulatedDevice
         else if (TryInvoke(method, p, w, ref change, out var error)) return error;
         else return RpcError.UnknownMethod(method);
         return null;
-    }
-
-    private void WriteDeviceInfo(Utf8JsonWriter w)
-    {
-        w.WriteStartObject();
-        w.WriteString("name", Name);
-        w.WriteString("id", Id);
-        w.WriteString("mac", Mac);
-        w.WriteNumber("slot", 0);
-        w.WriteString("model", Model);
-        w.WriteNumber("gen", Generation);
-        w.WriteString("fw_id", FirmwareId);
-        w.WriteString("ver", Version);
-        w.WriteString("app", App);
-        w.WriteBoolean("auth_en", false);
-        w.WriteNull("auth_domain");
-        w.WriteEndObject();
-    }
-
-    private void WriteStatus(Utf8JsonWriter w)
-    {
-        w.WriteStartObject();
-        w.WriteStartObject("ble");
-        w.WriteEndObject();
-        w.WriteStartObject("cloud");
-        w.WriteBoolean("connected", false);
-        w.WriteEndObject();
-        w.WriteStartObject(Component);
-        WriteComponentStatus(w);
-        w.WriteEndObject();
-        w.WriteStartObject("mqtt");
-        w.WriteBoolean("connected", true);
-        w.WriteEndObject();
-        w.WritePropertyName("sys");
-        WriteSys(w);
-        w.WriteStartObject("wifi");
-        w.WriteString("sta_ip", IpAddress);
-        w.WriteString("status", "got ip");
-        w.WriteString("ssid", "Home");
-        w.WriteNumber("rssi", -54);
-        w.WriteEndObject();
-        w.WriteStartObject("ws");
-        w.WriteBoolean("connected", false);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
-    private void WriteSys(Utf8JsonWriter w)
-    {
-        var now = Time.GetUtcNow();
-        Span<char> hhmm = stackalloc char[8];
-        Time.GetLocalNow().TryFormat(hhmm, out var n, "HH:mm", CultureInfo.InvariantCulture);
-        w.WriteStartObject();
-        w.WriteString("mac", Mac);
-        w.WriteBoolean("restart_required", false);
-        w.WriteString("time", hhmm[..n]);
-        w.WriteNumber("unixtime", now.ToUnixTimeSeconds());
-        w.WriteNumber("uptime", (long)(now - StartedAt).TotalSeconds);
-        w.WriteNumber("ram_size", 262144);
-        w.WriteNumber("ram_free", 147436);
-        w.WriteNumber("fs_size", 458752);
-        w.WriteNumber("fs_free", 176128);
-        w.WriteNumber("cfg_rev", 12);
-        w.WriteNumber("kvs_rev", 0);
-        w.WriteNumber("schedule_rev", 0);
-        w.WriteNumber("webhook_rev", 0);
-        w.WriteStartObject("available_updates");
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
-    private void WriteConfig(Utf8JsonWriter w)
-    {
-        w.WriteStartObject();
-        w.WriteStartObject(Component);
-        WriteComponentConfig(w);
-        w.WriteEndObject();
-        w.WriteStartObject("mqtt");
-        w.WriteBoolean("enable", true);
-        w.WriteString("client_id", Id);
-        w.WriteString("topic_prefix", Id);
-        w.WriteBoolean("rpc_ntf", true);
-        w.WriteBoolean("status_ntf", false);
-        w.WriteBoolean("enable_rpc", true);
-        w.WriteBoolean("enable_control", true);
-        w.WriteEndObject();
-        w.WriteStartObject("sys");
-        w.WriteStartObject("device");
-        w.WriteString("name", Name);
-        w.WriteString("mac", Mac);
-        w.WriteString("fw_id", FirmwareId);
-        w.WriteBoolean("discoverable", true);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteEndObject();
     }
 
     private async Task PublishNotifyAsync(DeviceLink link, ComponentChange change)

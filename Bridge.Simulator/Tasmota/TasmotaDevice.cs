@@ -6,18 +6,10 @@ using MQTTnet.Protocol;
 
 namespace Bridge.Simulator.Tasmota;
 
-/// <summary>What a Tasmota command changed that is also reported as plain <c>stat/&lt;t&gt;/POWER</c>.</summary>
-internal enum PowerReport
-{
-    None,
-    Off,
-    On,
-}
-
 /// <summary>A Tasmota device on MQTT: LWT, native discovery, <c>cmnd/&lt;t&gt;/#</c> answered on
 /// <c>stat/&lt;t&gt;/RESULT</c>, telemetry every TelePeriod on the injected TimeProvider.
 /// Subclasses hold one device type's state and commands.</summary>
-public abstract class TasmotaDevice : SimulatedDevice
+public abstract partial class TasmotaDevice : SimulatedDevice
 {
     public const string FirmwareVersion = "14.4.1";
     private static readonly byte[] OnlinePayload = "Online"u8.ToArray();
@@ -202,94 +194,6 @@ public abstract class TasmotaDevice : SimulatedDevice
         return changed;
     }
 
-    /// <summary>The full STATE object (also the answer to the <c>STATE</c> command).</summary>
-    private protected void WriteState(Utf8JsonWriter w)
-    {
-        w.WriteStartObject();
-        WriteStateBody(w);
-        w.WriteEndObject();
-    }
-
-    private void WriteStateBody(Utf8JsonWriter w)
-    {
-        var now = Time.GetLocalNow();
-        TasmotaJson.WriteTime(w, now);
-        TasmotaJson.WriteUptime(w, Time.GetUtcNow() - StartedAt);
-        w.WriteNumber("Heap", 27);
-        w.WriteString("SleepMode", "Dynamic");
-        w.WriteNumber("Sleep", 50);
-        w.WriteNumber("LoadAvg", 19);
-        w.WriteNumber("MqttCount", Math.Max(1, ConnectCount));
-        WriteStateFields(w);
-        w.WriteStartObject("Wifi");
-        w.WriteNumber("AP", 1);
-        w.WriteString("SSId", "Home");
-        w.WriteString("BSSId", "02:00:00:00:00:01");
-        w.WriteNumber("Channel", 6);
-        w.WriteString("Mode", "11n");
-        w.WriteNumber("RSSI", 86);
-        w.WriteNumber("Signal", -57);
-        w.WriteNumber("LinkCount", 1);
-        w.WriteString("Downtime", "0T00:00:03");
-        w.WriteEndObject();
-    }
-
-    private void WriteSensorBody(Utf8JsonWriter w)
-    {
-        TasmotaJson.WriteTime(w, Time.GetLocalNow());
-        WriteSensorFields(w);
-        w.WriteString("TempUnit", "C");
-    }
-
-    /// <summary><c>Status</c>: 0 all, 5 network, 8/10 sensors, 11 state, else the basic block. Answered on <c>stat/&lt;t&gt;/STATUS&lt;n&gt;</c>.</summary>
-    private string WriteStatus(ReadOnlySpan<byte> arg, Utf8JsonWriter w)
-    {
-        var n = TasmotaArgs.TryInt(arg, out var v) ? v : -1;
-        w.WriteStartObject();
-        if (n is 0 or -1 or 1 or 2 or 3 or 4 or 6 or 7 or 9)
-        {
-            w.WriteStartObject("Status");
-            w.WriteNumber("Module", 0);
-            w.WriteString("DeviceName", Name);
-            w.WriteStartArray("FriendlyName");
-            w.WriteStringValue(Name);
-            w.WriteEndArray();
-            w.WriteString("Topic", Id);
-            w.WriteString("ButtonTopic", "0");
-            w.WriteNumber("Power", PowerBits());
-            w.WriteNumber("PowerOnState", 3);
-            w.WriteNumber("LedState", 1);
-            w.WriteNumber("SaveData", 1);
-            w.WriteNumber("SaveState", 1);
-            w.WriteNumber("ButtonRetain", 0);
-            w.WriteNumber("PowerRetain", 0);
-            w.WriteEndObject();
-        }
-        if (n is 0 or 5)
-        {
-            w.WriteStartObject("StatusNET");
-            w.WriteString("Hostname", Id);
-            w.WriteString("IPAddress", IpAddress);
-            w.WriteString("Mac", FormatMac(Mac));
-            w.WriteEndObject();
-        }
-        if (n is 0 or 8 or 10)
-        {
-            w.WriteStartObject("StatusSNS");
-            WriteSensorBody(w);
-            w.WriteEndObject();
-        }
-        if (n is 0 or 11)
-        {
-            w.WriteStartObject("StatusSTS");
-            WriteStateBody(w);
-            w.WriteEndObject();
-        }
-        w.WriteEndObject();
-        var last = n switch { -1 => "STATUS", 8 => "STATUS10", _ => "STATUS" + n.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        return TasmotaTopics.Default(TasmotaTopics.Status, Id, last);
-    }
-
     /// <summary>Relay states as Tasmota's Status Power bit mask.</summary>
     private protected virtual int PowerBits() => 0;
 
@@ -310,7 +214,7 @@ public abstract class TasmotaDevice : SimulatedDevice
         {
             await PublishTelemetryAsync(link).ConfigureAwait(false);
         }
-        catch (Exception) when (!link.IsConnected)
+        catch (Exception e) when (DeviceLink.IsConnectionLoss(e) || !link.IsConnected)
         {
             // Telemetry lost with the connection, as on a real device.
         }
@@ -333,10 +237,5 @@ public abstract class TasmotaDevice : SimulatedDevice
         await link.PublishAsync(_sensorTopic, buf.Written).ConfigureAwait(false);
     }
 
-    private protected static byte[] PowerText(bool on) => on ? OnText : OffText;
-
     private protected override ValueTask DisposeCoreAsync() => _teleTimer.DisposeAsync();
-
-    private static string FormatMac(string mac) =>
-        mac.Length == 12 ? string.Join(':', Enumerable.Range(0, 6).Select(i => mac.Substring(i * 2, 2))) : mac;
 }
