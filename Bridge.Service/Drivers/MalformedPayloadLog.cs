@@ -12,8 +12,15 @@ public sealed class MalformedPayloadLog(TimeProvider time, ILogger<MalformedPayl
     public void Report(string source, string topic, string problem)
     {
         var now = time.GetTimestamp();
-        if (_last.TryGetValue(source, out var last) && time.GetElapsedTime(last, now) < Quiet) return;
-        _last[source] = now;
+        while (true)
+        {
+            if (_last.TryGetValue(source, out var last))
+            {
+                if (time.GetElapsedTime(last, now) < Quiet) return;
+                if (_last.TryUpdate(source, now, last)) break;
+            }
+            else if (_last.TryAdd(source, now)) break;
+        }
         log.LogWarning("Ignored a malformed payload from {Source} on {Topic}: {Problem}; state unchanged", source, topic, problem);
     }
 }
