@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
 using Bridge.Protocols.Api;
+using Bridge.Protocols.Buffers;
 using Bridge.Service.Security;
 
 namespace Bridge.Service.Api;
@@ -173,21 +174,21 @@ public sealed class ApiSession
     {
         var buffer = new PooledBufferWriter();
         using (var w = ApiWriter.Begin(buffer)) writeBody(w, state);
-        return QueueAsync(buffer.Detach());
+        return QueueAsync(OutgoingFrame.From(buffer));
     }
 
     public ValueTask ReplyOkAsync(string id)
     {
         var buffer = new PooledBufferWriter(64);
         ApiWriter.Ok(buffer, id);
-        return QueueAsync(buffer.Detach());
+        return QueueAsync(OutgoingFrame.From(buffer));
     }
 
     public ValueTask ReplyErrorAsync(string? id, string code, string message)
     {
         var buffer = new PooledBufferWriter(256);
         ApiWriter.Error(buffer, id, code, message);
-        return QueueAsync(buffer.Detach());
+        return QueueAsync(OutgoingFrame.From(buffer));
     }
 
     private async ValueTask QueueAsync(OutgoingFrame frame)

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 
+using Bridge.Protocols.Buffers;
+
 namespace Bridge.Simulator.LoadGen;
 
 /// <summary>The result of a throughput/latency run, printed as one JSON line.</summary>

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Tasks.Sources;
 
+using Bridge.Protocols.Buffers;
+
 namespace Bridge.Simulator.LoadGen;
 
 /// <summary>
