@@ -4,10 +4,10 @@
 #
 #   bench/compare-node-red.sh [--no-build] [--systems "node-red bridge"] [--lamps 100]
 #                             [--single-count 5000] [--multi-count 50000] [--repeat 1]
-#                             [--prime-count 5000]
+#                             [--prime-count 20000]
 #
-# For each system in turn it primes it (one unmeasured 10×100 run of --prime-count commands),
-# then runs the project's load generator twice:
+# For each system in turn it primes it (unmeasured: 10×100 × --prime-count commands, then
+# 1×1 × a tenth of that), then runs the project's load generator twice:
 #   single: --connections 1  --inflight 1   --count 5000
 #   multi:  --connections 10 --inflight 100 --count 50000
 # and reads the system's CPU time (utime+stime of its one process, /proc/<pid>/stat) before
@@ -26,7 +26,7 @@ LAMPS=100
 SINGLE_COUNT=5000
 MULTI_COUNT=50000
 REPEAT=1
-PRIME_COUNT=5000
+PRIME_COUNT=20000
 while (($#)); do
     case "$1" in
         --no-build) BUILD=0 ;;
@@ -36,7 +36,7 @@ while (($#)); do
         --multi-count) MULTI_COUNT=$2; shift ;;
         --repeat) REPEAT=$2; shift ;;
         --prime-count) PRIME_COUNT=$2; shift ;;
-        -h|--help) sed -n '2,17p' "$SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "compare-node-red: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -265,10 +265,15 @@ for system in $SYSTEMS; do
     node "$BENCH/wait-devices.js" --url "$SYS_URL" --token "$SYS_TOKEN" --count "$LAMPS" --timeout 60 >&2 \
         || die "$system does not list $LAMPS online lamps"
     log "$system ready at $SYS_URL (pid $SYS_PID)"
-    # One unmeasured pass first, so both runtimes have compiled their hot paths (V8, .NET tiered JIT).
-    timeout "$LOADGEN_TIMEOUT" dotnet "$SIM_DLL" loadgen --url "$SYS_URL" --token "$SYS_TOKEN" \
-        --connections 10 --inflight 100 --count "$PRIME_COUNT" --timeout "$COMMAND_TIMEOUT" >>"$WORK/prime.jsonl" 2>>"$WORK/loadgen.err" \
-        || log "$system: priming run failed (exit $?)"
+    # Unmeasured passes first (both patterns), so both runtimes have compiled and tuned their hot
+    # paths (V8; .NET's tiered JIT with PGO, which a 5,000-command pass did not finish: the
+    # bridge's first 1×1 run after it cost ~650 µs CPU/command, a later one ~380).
+    for prime in "10 100 $PRIME_COUNT" "1 1 $((PRIME_COUNT / 10))"; do
+        read -r pk pc pn <<<"$prime"
+        timeout "$LOADGEN_TIMEOUT" dotnet "$SIM_DLL" loadgen --url "$SYS_URL" --token "$SYS_TOKEN" \
+            --connections "$pk" --inflight "$pc" --count "$pn" --timeout "$COMMAND_TIMEOUT" >>"$WORK/prime.jsonl" 2>>"$WORK/loadgen.err" \
+            || log "$system: priming run failed (exit $?)"
+    done
     for ((r = 1; r <= REPEAT; r++)); do
         run_scenario "$system" single 1 1 "$SINGLE_COUNT"
         run_scenario "$system" multi 10 100 "$MULTI_COUNT"
