@@ -11,6 +11,8 @@ namespace Bridge.Service.Mqtt;
 public sealed class BrokerClientLink : BackgroundService, IMqttLink
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
+    // Clean sessions over one TCP connection: QoS 1 would only add PUBACKs (see CommandMessage).
+    private const MqttQualityOfServiceLevel SubscriptionQos = MqttQualityOfServiceLevel.AtMostOnce;
 
     private readonly MqttOptions _options;
     private readonly TimeProvider _time;
@@ -52,7 +54,7 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
         {
             // Late subscriptions (a device with its own FullTopic) take effect at once.
             _ = _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                .WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), CancellationToken.None);
+                .WithTopicFilter(filter, SubscriptionQos).Build(), CancellationToken.None);
         }
     }
 
@@ -90,7 +92,7 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
                 {
                     var builder = new MqttClientSubscribeOptionsBuilder();
                     foreach (var filter in subs.Select(s => s.Filter).Distinct())
-                        builder.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
+                        builder.WithTopicFilter(filter, SubscriptionQos);
                     await _client.SubscribeAsync(builder.Build(), stoppingToken).ConfigureAwait(false);
                 }
                 _connected = true;

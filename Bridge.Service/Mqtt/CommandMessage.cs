@@ -3,15 +3,17 @@ using MQTTnet.Protocol;
 
 namespace Bridge.Service.Mqtt;
 
-/// <summary>How the bridge publishes to devices, on either link: QoS 1 and never retained (a
-/// retained command would replay on the device's next connect).</summary>
+/// <summary>How the bridge publishes to devices, on either link: never retained (a retained command
+/// would replay on the device's next connect), and QoS 0: every command is confirmed end to end by
+/// the device's own report (or fails with timeout), so a broker-level PUBACK adds packets, not
+/// certainty. With clean sessions QoS 1 would redeliver nothing after a reconnect either.</summary>
 public static class CommandMessage
 {
     public static MqttApplicationMessage Build(string topic, ReadOnlyMemory<byte> payload) =>
         new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayloadSegment(payload)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
             .WithRetainFlag(false)
             .Build();
 }

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Bridge.Service.Drivers.Tasmota;
 
 /// <summary>Listens to Tasmota devices: native discovery adds them, LWT tracks availability,
-/// RESULT/STATE/SENSOR and plain stat messages carry their state.</summary>
+/// RESULT, STATE, SENSOR and STATUS10 carry their state. (SetOption4 1, which moves RESULT to
+/// stat/&lt;t&gt;/&lt;COMMAND&gt;, is not supported.)</summary>
 public sealed class TasmotaIngress(
     IMqttLink mqtt,
     DeviceRegistry registry,
@@ -25,7 +26,10 @@ public sealed class TasmotaIngress(
     {
         mqtt.Subscribe(TasmotaTopics.DiscoveryConfigFilter, OnDiscovery);
         mqtt.Subscribe("tele/+/LWT", OnLastWill);
-        mqtt.Subscribe("stat/+/+", OnReport);
+        // RESULT carries everything the plain stat/<t>/POWER repeats; taking only RESULT halves the
+        // broker's deliveries per command. STATUS10 answers our sensor query.
+        mqtt.Subscribe("stat/+/RESULT", OnReport);
+        mqtt.Subscribe("stat/+/STATUS10", OnReport);
         mqtt.Subscribe("tele/+/STATE", OnReport);
         mqtt.Subscribe("tele/+/SENSOR", OnReport);
         mqtt.ConnectionChanged += OnConnectionChanged;
@@ -109,21 +113,14 @@ public sealed class TasmotaIngress(
 
     private void OnReport(MqttMessage message)
     {
-        if (!TasmotaTopics.TryParseDefault(message.Topic, out var prefix, out var topic, out var last)) return;
+        if (!TasmotaTopics.TryParseDefault(message.Topic, out _, out var topic, out _)) return;
         if (!registry.TryGet(topic, out var device) || device.Protocol != TasmotaDriver.DriverName) return;
         var mapping = TasmotaMapping.For(device.Profile);
         var report = new List<KeyValuePair<string, StateValue>>(4);
-        if (last is "RESULT" or "STATE" or "SENSOR" or "STATUS10")
+        if (!TasmotaReportReader.TryReadJson(message.Payload, mapping, report))
         {
-            if (!TasmotaReportReader.TryReadJson(message.Payload, mapping, report))
-            {
-                malformed.Report(device.Id, message.Topic, "not a JSON object");
-                return;
-            }
-        }
-        else if (prefix == TasmotaTopics.Status)
-        {
-            TasmotaReportReader.ReadPlain(last, message.Payload, mapping, report);
+            malformed.Report(device.Id, message.Topic, "not a JSON object");
+            return;
         }
         // A device that talks is up, even if its retained LWT was lost.
         if (!device.Online && !message.Retained) registry.SetOnline(device, true);

@@ -39,18 +39,6 @@ public static class TasmotaReportReader
         }
     }
 
-    /// <summary>A plain-text report on <c>stat/&lt;t&gt;/&lt;KEY&gt;</c>, e.g. <c>stat/t/POWER</c> = <c>ON</c>.</summary>
-    public static void ReadPlain(string key, ReadOnlySequence<byte> payload, TasmotaMapping mapping, List<KeyValuePair<string, StateValue>> into)
-    {
-        if (payload.Length > 256) return;
-        var text = Encoding.UTF8.GetString(payload).Trim();
-        foreach (var map in mapping.Capabilities)
-        {
-            if (map.KeyPath.Length != 1 || !string.Equals(map.KeyPath[0], key, StringComparison.OrdinalIgnoreCase)) continue;
-            if (TryConvertText(map, text, out var value)) into.Add(new(map.Capability.Name, value));
-        }
-    }
-
     private static bool TryFind(JsonElement root, string[] path, out JsonElement element)
     {
         element = root;
