@@ -5,7 +5,7 @@
 # (utime+stime from /proc, warm-up included in the count), then the bridge's RSS.
 #
 #   tools/bench-bridge.sh [CONNSxINFLIGHTxCOUNT ...]      e.g. 1x1x5000 10x100x50000 scene
-#   LAMPS=100 (default) sets the home's size.
+#   LAMPS=100 (default) sets the home's size; PRIME=20000 the unmeasured warm-up commands.
 # Everything runs on loopback; every process started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +42,9 @@ for _ in $(seq 300); do
     sleep 0.1
 done
 TICK=$(getconf CLK_TCK)
+# Prime both processes (JIT tiering) with unmeasured runs, as a long-running bridge would be.
+dotnet $SIM loadgen --url "$URL" --token "$TOKEN" --connections 10 --inflight 100 --count "${PRIME:-20000}" >/dev/null
+dotnet $SIM loadgen --url "$URL" --token "$TOKEN" --connections 1 --inflight 1 --count 2000 >/dev/null
 
 for spec in "$@"; do
     b0=$(cpu_ticks $BRIDGE_PID); s0=$(cpu_ticks $SIM_PID)
