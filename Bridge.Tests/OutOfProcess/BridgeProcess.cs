@@ -37,10 +37,13 @@ public sealed partial class BridgeProcess : IAsyncDisposable
         _lines.Writer.TryWrite(line);
     }
 
-    public static BridgeProcess Start(params string[] args)
+    public static BridgeProcess Start(params string[] args) => StartWithEnvironment(new Dictionary<string, string>(), args);
+
+    public static BridgeProcess StartWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Bridge.Service.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         info.ArgumentList.Add(dll);
         foreach (var a in args) info.ArgumentList.Add(a);
         return new BridgeProcess(Process.Start(info)!);

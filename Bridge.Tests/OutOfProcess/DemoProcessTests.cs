@@ -38,6 +38,22 @@ public sealed class DemoProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Settings_come_from_BRIDGE_environment_variables_and_arguments_win()
+    {
+        var env = new Dictionary<string, string> { ["BRIDGE__Api__Port"] = "99999", ["BRIDGE__Commands__ConfirmTimeout"] = "00:00:00" };
+        await using (var bad = BridgeProcess.StartWithEnvironment(env, $"--Data:Dir={_dir}"))
+        {
+            Assert.Equal(2, await bad.WaitExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("Api:Port", bad.Output);
+            Assert.Contains("Commands:ConfirmTimeout", bad.Output);
+        }
+        // A command-line argument overrides the environment.
+        await using var good = BridgeProcess.StartWithEnvironment(env, "--demo", "--Api:Port=0", "--Mqtt:Port=0",
+            "--Commands:ConfirmTimeout=00:00:05", $"--Data:Dir={_dir}");
+        await good.WaitReadyAsync(expectToken: true, TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task The_token_command_prints_a_token_alone_that_the_bridge_accepts()
     {
         await using var mint = BridgeProcess.Start("token", "--name", "phone", "--scope", "install", $"--Data:Dir={_dir}");
