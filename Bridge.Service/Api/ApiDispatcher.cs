@@ -15,7 +15,7 @@ public sealed class ApiDispatcher
     private readonly DeviceRegistry _registry;
     private readonly CommandService _commands;
 
-    public ApiDispatcher(DeviceRegistry registry, CommandService commands)
+    public ApiDispatcher(DeviceRegistry registry, CommandService commands, TokenStore tokens)
     {
         _registry = registry;
         _commands = commands;
@@ -26,6 +26,8 @@ public sealed class ApiDispatcher
             ["get"] = (TokenScope.Control, GetAsync),
             ["set"] = (TokenScope.Control, SetAsync),
             ["subscribe"] = (TokenScope.Control, SubscribeAsync),
+            ["tokens"] = (TokenScope.Admin, (s, r) => TokenOps.ListAsync(tokens, s, r)),
+            ["revoke"] = (TokenScope.Admin, (s, r) => TokenOps.RevokeAsync(tokens, s, r)),
         };
     }
 

@@ -10,6 +10,7 @@ public static class ApiEndpoint
     public static void MapBridgeApi(this WebApplication app)
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.MapPairing();
         app.Map(ApiOptions.Path, async (HttpContext context, TokenService tokens, ApiDispatcher dispatcher, EventHub hub,
             IOptions<ApiOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime) =>
         {

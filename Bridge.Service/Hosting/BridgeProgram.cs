@@ -22,6 +22,11 @@ public static class BridgeProgram
         var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
         if (demo.Enabled && TokenScopes.TryParse(demo.TokenScope, out var scope))
             Console.Out.WriteLine($"Access token: {app.MintToken("demo", scope)}");
+        // stdout only: the log (stderr) never carries a pairing code. A fresh code is printed
+        // whenever the current one expires or is used.
+        var pairing = app.Services.GetRequiredService<PairingCodes>();
+        pairing.CodeChanged += code => Console.Out.WriteLine($"Pairing code: {code}");
+        Console.Out.WriteLine($"Pairing code: {pairing.Current}");
         Console.Out.Flush();
         await app.Web.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;

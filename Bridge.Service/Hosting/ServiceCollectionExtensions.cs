@@ -25,10 +25,13 @@ public static class ServiceCollectionExtensions
         services.Configure<CommandOptions>(config.GetSection(CommandOptions.Section));
         services.Configure<DevicesOptions>(config.GetSection(DevicesOptions.Section));
         services.Configure<DemoOptions>(config.GetSection(DemoOptions.Section));
+        services.Configure<PairingOptions>(config.GetSection(PairingOptions.Section));
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => BridgeIdentity.LoadOrCreate(sp.GetRequiredService<IOptions<DataOptions>>().Value.Dir));
+        services.AddSingleton(sp => new TokenStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.Dir, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TokenService>();
+        services.AddSingleton<PairingCodes>();
         services.AddSingleton(profiles);
 
         services.AddSingleton<EventHub>();

@@ -32,7 +32,9 @@ public static class TokenCommand
         var data = new DataOptions();
         config.GetSection(DataOptions.Section).Bind(data);
         using var identity = BridgeIdentity.LoadOrCreate(data.Dir);
-        Console.Out.WriteLine(new TokenService(identity, TimeProvider.System).Mint(name, scope, TimeSpan.FromDays(days)));
+        // Recorded in the token store, so the bridge's admin ops can list and revoke it.
+        var store = new TokenStore(data.Dir, TimeProvider.System);
+        Console.Out.WriteLine(new TokenService(identity, TimeProvider.System, store).Mint(name, scope, TimeSpan.FromDays(days)));
         return 0;
     }
 }

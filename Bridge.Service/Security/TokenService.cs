@@ -7,14 +7,16 @@ using System.Text.Json;
 namespace Bridge.Service.Security;
 
 /// <summary>Mints and verifies the bridge's tokens: compact JWS (ES256) signed by the bridge's key,
-/// so a relay can verify them with the public key but cannot make them.</summary>
-public sealed class TokenService(BridgeIdentity identity, TimeProvider time)
+/// so a relay can verify them with the public key but cannot make them.
+/// With a <see cref="TokenStore"/>, every minted token is recorded (not its text) and revoked ones are refused.</summary>
+public sealed class TokenService(BridgeIdentity identity, TimeProvider time, TokenStore? store = null)
 {
     private static readonly byte[] HeaderPrefix = Encoding.UTF8.GetBytes("{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"");
 
     public string Mint(string name, TokenScope scope, TimeSpan lifetime)
     {
         var now = time.GetUtcNow();
+        var jti = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var header = new ArrayBufferWriter<byte>();
         header.Write(HeaderPrefix);
         header.Write(Encoding.UTF8.GetBytes(identity.Id + "\"}"));
@@ -27,15 +29,17 @@ public sealed class TokenService(BridgeIdentity identity, TimeProvider time)
             w.WriteString("scope", TokenScopes.Name(scope));
             w.WriteNumber("iat", now.ToUnixTimeSeconds());
             w.WriteNumber("exp", (now + lifetime).ToUnixTimeSeconds());
-            w.WriteString("jti", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
+            w.WriteString("jti", jti);
             w.WriteEndObject();
         }
         var signingInput = Base64Url.EncodeToString(header.WrittenSpan) + "." + Base64Url.EncodeToString(payload.WrittenSpan);
         var signature = identity.Key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256);
+        store?.Record(new IssuedToken(jti, name, scope, DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()),
+            DateTimeOffset.FromUnixTimeSeconds((now + lifetime).ToUnixTimeSeconds()), Revoked: false));
         return signingInput + "." + Base64Url.EncodeToString(signature);
     }
 
-    /// <summary>Checks signature, issuer and expiry. Never throws on bad input.</summary>
+    /// <summary>Checks signature, issuer, expiry and revocation. Never throws on bad input.</summary>
     public bool TryVerify(string? token, out AccessToken? claims, out string problem)
     {
         claims = null;
@@ -79,8 +83,14 @@ public sealed class TokenService(BridgeIdentity identity, TimeProvider time)
                 problem = "expired";
                 return false;
             }
+            var jti = r.GetProperty("jti").GetString() ?? "";
+            if (store is not null && store.IsRevoked(jti))
+            {
+                problem = "revoked";
+                return false;
+            }
             claims = new AccessToken(iss, r.GetProperty("sub").GetString() ?? "", scope,
-                DateTimeOffset.FromUnixTimeSeconds(r.GetProperty("iat").GetInt64()), exp, r.GetProperty("jti").GetString() ?? "");
+                DateTimeOffset.FromUnixTimeSeconds(r.GetProperty("iat").GetInt64()), exp, jti);
             return true;
         }
         catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException or CryptographicException)

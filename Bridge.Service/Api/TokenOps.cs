@@ -1,0 +1,42 @@
+using Bridge.Protocols.Api;
+using Bridge.Service.Security;
+
+namespace Bridge.Service.Api;
+
+/// <summary>The admin ops <c>tokens</c> (list what was issued: name, scope, jti, expiry, revoked;
+/// never the token itself, which the bridge does not keep) and <c>revoke</c> {"jti"}.</summary>
+public static class TokenOps
+{
+    public static ValueTask ListAsync(TokenStore store, ApiSession session, ApiRequest request)
+    {
+        var tokens = store.List();
+        return session.ReplyAsync((request.Id, tokens), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("id", s.Id);
+            w.WriteBoolean("ok", true);
+            w.WriteStartArray("tokens");
+            foreach (var t in s.tokens)
+            {
+                w.WriteStartObject();
+                w.WriteString("jti", t.Jti);
+                w.WriteString("name", t.Name);
+                w.WriteString("scope", TokenScopes.Name(t.Scope));
+                w.WriteString("issued", t.IssuedAt);
+                w.WriteString("expires", t.Expires);
+                w.WriteBoolean("revoked", t.Revoked);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    public static ValueTask RevokeAsync(TokenStore store, ApiSession session, ApiRequest request)
+    {
+        var jti = request.GetString("jti");
+        if (string.IsNullOrEmpty(jti)) return session.ReplyErrorAsync(request.Id, ErrorCodes.BadRequest, "'jti' (a string) is missing");
+        if (!store.Revoke(jti)) return session.ReplyErrorAsync(request.Id, ErrorCodes.BadRequest, "no unexpired token with that jti");
+        return session.ReplyOkAsync(request.Id);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Service.Security;
+
+public enum PairingOutcome { Paired, Wrong, Expired, RateLimited }
+
+/// <summary>The current pairing code: 6 random digits, single-use, replaced when it expires (timer on
+/// the injected TimeProvider) or is used. Wrong guesses are rate-limited for everyone together.
+/// The code is shown on the bridge's stdout only, never logged.</summary>
+public sealed class PairingCodes : IDisposable
+{
+    private readonly PairingOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly Queue<DateTimeOffset> _failures = new();
+    private readonly ITimer _rotation;
+    private string _current = "";
+    private string? _previous;
+    private DateTimeOffset _expires;
+
+    public PairingCodes(IOptions<PairingOptions> options, TimeProvider time)
+    {
+        _options = options.Value;
+        _time = time;
+        _rotation = time.CreateTimer(_ => Rotate(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        lock (_gate) NewCodeLocked();
+    }
+
+    /// <summary>Raised with each new code (after expiry or use), for the program to print.</summary>
+    public event Action<string>? CodeChanged;
+
+    public string Current
+    {
+        get { lock (_gate) return _current; }
+    }
+
+    public PairingOutcome TryRedeem(string? code)
+    {
+        string? fresh = null;
+        PairingOutcome outcome;
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            while (_failures.Count > 0 && now - _failures.Peek() >= TimeSpan.FromMinutes(1)) _failures.Dequeue();
+            if (_failures.Count >= _options.MaxFailuresPerMinute) return PairingOutcome.RateLimited;
+            if (now >= _expires)
+            {
+                _previous = _current;
+                fresh = NewCodeLocked();
+            }
+            if (code is not null && Same(code, _current))
+            {
+                outcome = PairingOutcome.Paired;
+                _previous = _current;
+                fresh = NewCodeLocked();
+            }
+            else
+            {
+                _failures.Enqueue(now);
+                outcome = code is not null && _previous is not null && Same(code, _previous) ? PairingOutcome.Expired : PairingOutcome.Wrong;
+            }
+        }
+        if (fresh is not null) CodeChanged?.Invoke(fresh);
+        return outcome;
+    }
+
+    private void Rotate()
+    {
+        string fresh;
+        lock (_gate)
+        {
+            if (_time.GetUtcNow() < _expires) return;
+            _previous = _current;
+            fresh = NewCodeLocked();
+        }
+        CodeChanged?.Invoke(fresh);
+    }
+
+    private string NewCodeLocked()
+    {
+        _current = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        _expires = _time.GetUtcNow() + _options.CodeLifetime;
+        _rotation.Change(_options.CodeLifetime, Timeout.InfiniteTimeSpan);
+        return _current;
+    }
+
+    // Constant time, so response timing says nothing about how many digits were right.
+    private static bool Same(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+
+    public void Dispose() => _rotation.Dispose();
+}
