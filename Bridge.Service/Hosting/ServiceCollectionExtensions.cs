@@ -3,6 +3,7 @@ using Bridge.Service.Commands;
 using Bridge.Service.Data;
 using Bridge.Service.Demo;
 using Bridge.Service.Devices;
+using Bridge.Service.Discovery;
 using Bridge.Service.Drivers;
 using Bridge.Service.Drivers.Shelly;
 using Bridge.Service.Drivers.Tasmota;
@@ -70,6 +71,7 @@ public static class ServiceCollectionExtensions
         if (embedded) services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerLink>());
         else services.AddHostedService(sp => sp.GetRequiredService<BrokerClientLink>());
         services.AddHostedService(sp => sp.GetRequiredService<DemoHome>());
+        services.AddDiscovery(config);
         return services;
     }
 }

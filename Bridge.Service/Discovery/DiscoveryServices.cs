@@ -1,0 +1,17 @@
+namespace Bridge.Service.Discovery;
+
+public static class DiscoveryServices
+{
+    /// <summary>Being found (mDNS responder, UDP beacon). The endpoint starts before the responder,
+    /// so on shutdown the responder's goodbye goes out while the socket is still open.</summary>
+    public static IServiceCollection AddDiscovery(this IServiceCollection services, IConfiguration config)
+    {
+        services.Configure<DiscoveryOptions>(config.GetSection(DiscoveryOptions.Section));
+        services.AddSingleton<ApiAddress>();
+        services.AddSingleton<MdnsEndpoint>();
+        services.AddSingleton<MdnsResponder>();
+        services.AddHostedService(sp => sp.GetRequiredService<MdnsEndpoint>());
+        services.AddHostedService(sp => sp.GetRequiredService<MdnsResponder>());
+        return services;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+
+namespace Bridge.Tests.Discovery;
+
+/// <summary>python3-zeroconf (what Home Assistant uses) as the mDNS peer nobody here wrote. The
+/// scripts are kept here as text and written to a temp file, so no build step copies them.</summary>
+public static class Zeroconf
+{
+    /// <summary>Browses _devicebridge._tcp.local. and resolves one instance. Arguments: instance
+    /// name, timeout in seconds. Prints {"browsed": bool, "port": int|null, "txt": {..}, "addresses": [..]}.</summary>
+    public const string Resolve = """
+import json
+import sys
+import threading
+
+from zeroconf import ServiceBrowser, ServiceListener, Zeroconf
+
+SERVICE = "_devicebridge._tcp.local."
+wanted, timeout = sys.argv[1], float(sys.argv[2])
+seen = threading.Event()
+
+
+class Listener(ServiceListener):
+    def add_service(self, zc, type_, name):
+        if name.lower() == wanted.lower():
+            seen.set()
+
+    def update_service(self, zc, type_, name):
+        self.add_service(zc, type_, name)
+
+    def remove_service(self, zc, type_, name):
+        pass
+
+
+zc = Zeroconf(interfaces=["127.0.0.1"])
+try:
+    browser = ServiceBrowser(zc, SERVICE, Listener())
+    browsed = seen.wait(timeout)
+    info = zc.get_service_info(SERVICE, wanted, timeout=int(timeout * 1000))
+    result = {"browsed": browsed, "port": None, "txt": {}, "addresses": []}
+    if info is not None:
+        result["port"] = info.port
+        result["txt"] = {k.decode(): (v.decode() if v is not None else None) for k, v in info.properties.items()}
+        result["addresses"] = info.parsed_addresses()
+    print(json.dumps(result), flush=True)
+    browser.cancel()
+finally:
+    zc.close()
+""";
+
+    /// <summary>Runs a script with arguments; returns its stdout. Kills it (and only it) on timeout.</summary>
+    public static async Task<string> RunAsync(string script, TimeSpan timeout, params string[] args)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bridge-zeroconf-{Guid.NewGuid():N}.py");
+        await File.WriteAllTextAsync(path, script);
+        try
+        {
+            var start = new ProcessStartInfo(NetnsOnly.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(path);
+            foreach (var a in args) start.ArgumentList.Add(a);
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var cts = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"python3-zeroconf did not finish within {timeout.TotalSeconds} s: {await stderr}");
+            }
+            var output = await stdout;
+            if (process.ExitCode != 0) throw new InvalidOperationException($"python3-zeroconf failed ({process.ExitCode}): {await stderr}");
+            return output;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
