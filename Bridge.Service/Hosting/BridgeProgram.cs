@@ -27,6 +27,7 @@ public static class BridgeProgram
         var pairing = app.Services.GetRequiredService<PairingCodes>();
         pairing.CodeChanged += code => Console.Out.WriteLine($"Pairing code: {code}");
         Console.Out.WriteLine($"Pairing code: {pairing.Current}");
+        app.Services.GetService<Relay.RelayLink>()?.OnConnected(() => Console.Out.WriteLine("Relay: connected"));
         Console.Out.Flush();
         await app.Web.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;

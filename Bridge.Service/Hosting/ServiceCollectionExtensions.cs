@@ -27,12 +27,21 @@ public static class ServiceCollectionExtensions
         services.Configure<DevicesOptions>(config.GetSection(DevicesOptions.Section));
         services.Configure<DemoOptions>(config.GetSection(DemoOptions.Section));
         services.Configure<PairingOptions>(config.GetSection(PairingOptions.Section));
+        services.Configure<Relay.RelayOptions>(config.GetSection(Relay.RelayOptions.Section));
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => BridgeIdentity.LoadOrCreate(sp.GetRequiredService<IOptions<DataOptions>>().Value.Dir));
         services.AddSingleton(sp => new TokenStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.Dir, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TokenService>();
         services.AddSingleton<PairingCodes>();
+        if (!string.IsNullOrWhiteSpace(config[$"{Relay.RelayOptions.Section}:{nameof(Relay.RelayOptions.Url)}"]))
+        {
+            // A background loop: it never delays start-up, and the local API works without it.
+            services.AddSingleton<Relay.RelayCounters>();
+            services.AddSingleton<Relay.RelayConnectionFactory>();
+            services.AddSingleton<Relay.RelayLink>();
+            services.AddHostedService(sp => sp.GetRequiredService<Relay.RelayLink>());
+        }
         services.AddSingleton(profiles);
 
         services.AddSingleton<EventHub>();

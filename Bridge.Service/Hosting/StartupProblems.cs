@@ -14,6 +14,7 @@ public static class StartupProblems
     {
         var problems = new List<string>();
         Check<ApiOptions>(config, ApiOptions.Section, o => o.Validate(), problems);
+        Check<Relay.RelayOptions>(config, Relay.RelayOptions.Section, o => o.Validate(), problems);
         Check<MqttOptions>(config, MqttOptions.Section, o => o.Validate(), problems);
         Check<DataOptions>(config, DataOptions.Section, o => o.Validate(), problems);
         Check<CommandOptions>(config, CommandOptions.Section, o => o.Validate(), problems);

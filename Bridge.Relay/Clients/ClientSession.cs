@@ -1,0 +1,146 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using Bridge.Protocols.Relay;
+using Bridge.Relay.Hosting;
+using Bridge.Relay.Links;
+using Bridge.Relay.Metrics;
+
+namespace Bridge.Relay.Clients;
+
+/// <summary>One client connected through the relay to a bridge: its frames go to the bridge in
+/// envelopes, the bridge's replies and events come back through a bounded queue of its own.</summary>
+public sealed class ClientSession
+{
+    private readonly WebSocket _socket;
+    private readonly BridgeLink _link;
+    private readonly RelayOptions _options;
+    private readonly RelayMetrics _metrics;
+    private readonly Channel<byte[]> _outgoing;
+    private uint _id;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+    private string _closeReason = "";
+    private volatile bool _closedByBridge;
+
+    public ClientSession(WebSocket socket, BridgeLink link, RelayOptions options, RelayMetrics metrics)
+    {
+        _socket = socket;
+        _link = link;
+        _options = options;
+        _metrics = metrics;
+        _outgoing = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.ClientSendQueue) { SingleReader = true });
+    }
+
+    /// <summary>Takes a copy of a frame for the client; false when its queue is full.</summary>
+    public bool Offer(ReadOnlySpan<byte> frame) => _outgoing.Writer.TryWrite(frame.ToArray());
+
+    /// <summary>The bridge ended the session (or the link went away): send what is queued, then close.</summary>
+    public void CloseFromBridge(WebSocketCloseStatus status, string reason)
+    {
+        _closeStatus = status;
+        _closeReason = reason;
+        _closedByBridge = true;
+        _outgoing.Writer.TryComplete();
+    }
+
+    public async Task RunAsync(string token, CancellationToken ct)
+    {
+        _id = _link.Attach(this);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var sender = SendLoopAsync(stop.Token);
+        try
+        {
+            // The bridge checks the token again: the relay cannot open a session on its own say-so.
+            await _link.SendAsync(RelayEnvelope.Create(EnvelopeKind.Open, _id, Encoding.UTF8.GetBytes(token)), stop.Token).ConfigureAwait(false);
+            var receiving = ReceiveLoopAsync(stop.Token);
+            // Whichever ends first ends the session: the client leaving, or the bridge closing it.
+            await Task.WhenAny(receiving, sender).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _link.Detach(_id);
+            if (!_closedByBridge) _link.TrySend(RelayEnvelope.Close(_id, 1000, "client left"));
+            _outgoing.Writer.TryComplete();
+            await stop.CancelAsync().ConfigureAwait(false);
+            try { await sender.ConfigureAwait(false); } catch (Exception e) when (e is WebSocketException or OperationCanceledException) { }
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken ct)
+    {
+        var max = _options.MaxFrameBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(RelayEnvelope.HeaderBytes + 4096);
+        try
+        {
+            while (true)
+            {
+                var length = RelayEnvelope.HeaderBytes;
+                var oversized = false;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        if (buffer.Length - RelayEnvelope.HeaderBytes > max)
+                        {
+                            // Too big: drop the rest of this message, keep the connection (as the bridge does).
+                            oversized = true;
+                            length = RelayEnvelope.HeaderBytes;
+                        }
+                        else
+                        {
+                            var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                            buffer.AsSpan(0, length).CopyTo(bigger);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = bigger;
+                        }
+                    }
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+                if (result.MessageType == WebSocketMessageType.Close) return;
+                if (oversized || length - RelayEnvelope.HeaderBytes > max)
+                {
+                    _metrics.OversizedFrame();
+                    var error = $"{{\"id\":null,\"ok\":false,\"error\":{{\"code\":\"bad_request\",\"message\":\"frame is over the {max}-byte limit\"}}}}";
+                    if (!Offer(Encoding.UTF8.GetBytes(error))) return;
+                    continue;
+                }
+                var kind = result.MessageType == WebSocketMessageType.Binary ? EnvelopeKind.Binary : EnvelopeKind.Text;
+                RelayEnvelope.WriteHeader(buffer, kind, _id);
+                _metrics.FrameToBridge();
+                await _link.SendAsync(buffer.AsSpan(0, length).ToArray(), ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Codes a peer may not put on the wire (1005, 1006, 1015, out of range) become 1011.
+    private static WebSocketCloseStatus Sendable(WebSocketCloseStatus status) =>
+        (int)status is >= 1000 and <= 1003 or >= 1007 and <= 1014 or >= 3000 and <= 4999 ? status : WebSocketCloseStatus.InternalServerError;
+
+    private async Task SendLoopAsync(CancellationToken ct)
+    {
+        var reader = _outgoing.Reader;
+        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var frame))
+                await _socket.SendAsync(frame, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+        }
+        if (_closedByBridge && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            // Output only: the receive loop reads the client's answering close.
+            await _socket.CloseOutputAsync(Sendable(_closeStatus), _closeReason, timeout.Token).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net.WebSockets;
+using System.Text;
+using Bridge.Protocols.Relay;
+using Bridge.Relay.Backplane;
+using Bridge.Relay.Clients;
+using Bridge.Relay.Hosting;
+using Bridge.Relay.Metrics;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Relay.Links;
+
+/// <summary><c>/api/v1/bridge</c>: where bridges connect out to. The bridge proves it holds the key
+/// its id is derived from (<see cref="RelayHandshake"/>); the first key seen for an id keeps it.</summary>
+public static class BridgeLinkEndpoint
+{
+    public const string Path = "/api/v1/bridge";
+
+    public static void MapBridgeLinks(this WebApplication app)
+    {
+        app.Map(Path, async (HttpContext context, IRelayBackplane backplane, LinkRegistry links, AddressLimiter limiter,
+            RelayMetrics metrics, IOptions<RelayOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime) =>
+        {
+            var log = loggers.CreateLogger("Bridge.Relay.Links");
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                metrics.Refused(RelayMetrics.Refusal.NotWebSocket);
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+            var address = context.Connection.RemoteIpAddress;
+            if (!limiter.TryAcquire(address))
+            {
+                metrics.Refused(RelayMetrics.Refusal.TooManyConnections);
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                return;
+            }
+            try
+            {
+                using var socket = await context.WebSockets.AcceptWebSocketAsync();
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+                var bridgeId = await HandshakeAsync(socket, backplane, options.Value, stop.Token);
+                if (bridgeId is null)
+                {
+                    metrics.Refused(RelayMetrics.Refusal.Handshake);
+                    return;
+                }
+                var link = new BridgeLink(bridgeId, socket, options.Value, backplane, metrics, log);
+                links.Add(link)?.Close();
+                metrics.BridgeConnected();
+                log.LogInformation("Bridge {BridgeId} linked from {Address}", bridgeId, address);
+                try
+                {
+                    // Only now, so a bridge that hears "ok" is already reachable for clients; the
+                    // link's sender starts after this, so the answer precedes every envelope.
+                    await socket.SendAsync(Encoding.UTF8.GetBytes(RelayHandshake.Accepted(bridgeId)), WebSocketMessageType.Text, true, stop.Token);
+                    await link.RunAsync(stop.Token);
+                }
+                catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+                {
+                    log.LogDebug("Link of bridge {BridgeId} failed: {Reason}", bridgeId, e.Message);
+                }
+                finally
+                {
+                    links.Remove(link);
+                    metrics.BridgeDisconnected();
+                    log.LogInformation("Bridge {BridgeId} unlinked", bridgeId);
+                }
+            }
+            finally
+            {
+                limiter.Release(address);
+            }
+        });
+    }
+
+    private static async Task<string?> HandshakeAsync(WebSocket socket, IRelayBackplane backplane, RelayOptions options, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.HandshakeTimeout);
+        try
+        {
+            var challenge = RelayHandshake.NewChallenge(out var nonce);
+            await socket.SendAsync(Encoding.UTF8.GetBytes(challenge), WebSocketMessageType.Text, true, timeout.Token);
+            var answer = await ReceiveTextAsync(socket, 4096, timeout.Token);
+            string? refusal = null;
+            string? bridgeId = null;
+            if (answer is null) refusal = "expected the signed answer to the challenge";
+            else if (!RelayHandshake.TryVerifyAnswer(answer, nonce, out var key, out var problem)) refusal = problem;
+            else if (!await backplane.TryRegisterAsync(bridgeId = BridgeIds.Of(key), key)) refusal = "another key holds that bridge id";
+            if (refusal is not null)
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(RelayHandshake.Refused(refusal)), WebSocketMessageType.Text, true, timeout.Token);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "identity not proven", timeout.Token);
+                return null;
+            }
+            return bridgeId;
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<string?> ReceiveTextAsync(WebSocket socket, int max, CancellationToken ct)
+    {
+        var buffer = new byte[max];
+        var length = 0;
+        ValueWebSocketReceiveResult result;
+        do
+        {
+            if (length == max) return null;
+            result = await socket.ReceiveAsync(buffer.AsMemory(length), ct);
+            length += result.Count;
+        }
+        while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+        return result.MessageType == WebSocketMessageType.Text ? Encoding.UTF8.GetString(buffer, 0, length) : null;
+    }
+}

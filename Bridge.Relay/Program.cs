@@ -1,0 +1,3 @@
+using Bridge.Relay.Hosting;
+
+return await RelayProgram.RunAsync(args);
