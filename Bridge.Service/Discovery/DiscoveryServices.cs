@@ -10,8 +10,10 @@ public static class DiscoveryServices
         services.AddSingleton<ApiAddress>();
         services.AddSingleton<MdnsEndpoint>();
         services.AddSingleton<MdnsResponder>();
+        services.AddSingleton<UdpBeacon>();
         services.AddHostedService(sp => sp.GetRequiredService<MdnsEndpoint>());
         services.AddHostedService(sp => sp.GetRequiredService<MdnsResponder>());
+        services.AddHostedService(sp => sp.GetRequiredService<UdpBeacon>());
         return services;
     }
 }
