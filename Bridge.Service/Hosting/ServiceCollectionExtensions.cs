@@ -80,6 +80,7 @@ public static class ServiceCollectionExtensions
         if (embedded) services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerLink>());
         else services.AddHostedService(sp => sp.GetRequiredService<BrokerClientLink>());
         services.AddHostedService(sp => sp.GetRequiredService<DemoHome>());
+        Serial.SerialServiceCollectionExtensions.AddSerial(services, config);
         services.AddDiscovery(config);
         return services;
     }

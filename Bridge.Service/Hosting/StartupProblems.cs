@@ -20,6 +20,7 @@ public static class StartupProblems
         Check<CommandOptions>(config, CommandOptions.Section, o => o.Validate(), problems);
         Check<DevicesOptions>(config, DevicesOptions.Section, o => o.Validate(), problems);
         Check<DemoOptions>(config, DemoOptions.Section, o => o.Validate(), problems);
+        Check<Serial.SerialOptions>(config, Serial.SerialOptions.Section, o => o.Validate(config), problems);
         Check<Discovery.DiscoveryOptions>(config, Discovery.DiscoveryOptions.Section, o => o.Validate(), problems);
         Check<Security.PairingOptions>(config, Security.PairingOptions.Section, o => o.Validate(), problems);
         return problems;
