@@ -15,7 +15,7 @@ public sealed class ApiDispatcher
     private readonly DeviceRegistry _registry;
     private readonly CommandService _commands;
 
-    public ApiDispatcher(DeviceRegistry registry, CommandService commands, TokenStore tokens)
+    public ApiDispatcher(DeviceRegistry registry, CommandService commands, TokenStore tokens, Discovery.DiscoveredDevices discovered)
     {
         _registry = registry;
         _commands = commands;
@@ -28,6 +28,7 @@ public sealed class ApiDispatcher
             ["subscribe"] = (TokenScope.Control, SubscribeAsync),
             ["tokens"] = (TokenScope.Admin, (s, r) => TokenOps.ListAsync(tokens, s, r)),
             ["revoke"] = (TokenScope.Admin, (s, r) => TokenOps.RevokeAsync(tokens, s, r)),
+            ["discovered"] = (TokenScope.Install, (s, r) => Discovery.DiscoveredOps.ListAsync(discovered, s, r)),
         };
     }
 

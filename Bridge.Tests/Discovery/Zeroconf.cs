@@ -48,6 +48,84 @@ finally:
     zc.close()
 """;
 
+    /// <summary>Registers one service on 127.0.0.1 (it probes and announces), prints "registered",
+    /// then waits for stdin to close and unregisters (goodbye). Arguments: type, instance, port, key=value....</summary>
+    public const string Register = """
+import socket
+import sys
+
+from zeroconf import ServiceInfo, Zeroconf
+
+type_, instance, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+props = dict(kv.split("=", 1) for kv in sys.argv[4:])
+zc = Zeroconf(interfaces=["127.0.0.1"])
+info = ServiceInfo(type_, instance + "." + type_, addresses=[socket.inet_aton("127.0.0.1")], port=port,
+                   properties=props, server=instance + ".local.")
+zc.register_service(info)
+print("registered", flush=True)
+sys.stdin.read()
+zc.unregister_service(info)
+zc.close()
+print("unregistered", flush=True)
+""";
+
+    /// <summary>A running python3-zeroconf registration; disposing it unregisters the service.</summary>
+    public sealed class Registration : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly string _path;
+
+        private Registration(Process process, string path)
+        {
+            _process = process;
+            _path = path;
+        }
+
+        public static async Task<Registration> StartAsync(TimeSpan timeout, string type, string instance, int port, params string[] txt)
+        {
+            var path = Path.Combine(Path.GetTempPath(), $"bridge-zeroconf-{Guid.NewGuid():N}.py");
+            await File.WriteAllTextAsync(path, Register);
+            var start = new ProcessStartInfo(NetnsOnly.Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { path, type, instance, port.ToString() }.Concat(txt)) start.ArgumentList.Add(a);
+            var process = Process.Start(start)!;
+            var registration = new Registration(process, path);
+            using var cts = new CancellationTokenSource(timeout);
+            try
+            {
+                var line = await process.StandardOutput.ReadLineAsync(cts.Token);
+                if (line != "registered") throw new InvalidOperationException($"python3-zeroconf: {line} {await process.StandardError.ReadToEndAsync(cts.Token)}");
+            }
+            catch
+            {
+                await registration.DisposeAsync();
+                throw;
+            }
+            return registration;
+        }
+
+        /// <summary>Closes stdin: the script unregisters (sends goodbyes) and exits.</summary>
+        public async Task UnregisterAsync(TimeSpan timeout)
+        {
+            _process.StandardInput.Close();
+            using var cts = new CancellationTokenSource(timeout);
+            await _process.WaitForExitAsync(cts.Token);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (!_process.HasExited) await UnregisterAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+            {
+                if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            }
+            _process.Dispose();
+            File.Delete(_path);
+        }
+    }
+
     /// <summary>Runs a script with arguments; returns its stdout. Kills it (and only it) on timeout.</summary>
     public static async Task<string> RunAsync(string script, TimeSpan timeout, params string[] args)
     {

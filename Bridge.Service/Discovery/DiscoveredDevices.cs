@@ -1,0 +1,76 @@
+using System.Net;
+using Bridge.Protocols.Dns;
+using Bridge.Service.Devices;
+
+namespace Bridge.Service.Discovery;
+
+/// <summary>A device found on the LAN by its own announcement.</summary>
+public sealed record DiscoveredDevice(string Id, string Protocol, IPAddress Address, int Port, string Name, string Source);
+
+/// <summary>Devices found by mDNS, keyed by their stable id (never by address): a device that
+/// moves is updated, one seen under several service types (Shelly: <c>_shelly</c> and
+/// <c>_http</c>) is one entry. It is dropped, and logged once, when its last instance is gone
+/// (goodbye or TTL expiry).</summary>
+public sealed class DiscoveredDevices(DeviceRegistry registry, ILogger<DiscoveredDevices> log)
+{
+    private sealed class Entry(DiscoveredDevice device)
+    {
+        public DiscoveredDevice Device = device;
+        public readonly HashSet<DnsName> Instances = [];
+    }
+
+    private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
+    private readonly Lock _sync = new();
+
+    /// <summary>Raised after a device was found, moved or lost.</summary>
+    public event Action<DiscoveredDevice, bool>? Changed;
+
+    public void Found(DnsName serviceType, DnsName instance, SrvData srv, TxtData txt, IReadOnlyList<IPAddress> addresses)
+    {
+        if (addresses.Count == 0) return;
+        var identity = DeviceIdentification.Identify(serviceType, instance.Labels[0], txt.ToDictionary());
+        if (identity is not { } id) return;
+        // _shelly and _esphomelib name the protocol's own port; _http may be the same device's web UI.
+        var found = new DiscoveredDevice(id.Id, id.Protocol, addresses[0], srv.Port, instance.Labels[0], "mdns");
+        bool added, moved;
+        lock (_sync)
+        {
+            added = !_byId.TryGetValue(id.Id, out var entry);
+            if (added) _byId[id.Id] = entry = new Entry(found);
+            var preferred = serviceType != DeviceIdentification.Http || entry!.Instances.All(i => i.Parent == DeviceIdentification.Http);
+            moved = !added && !entry!.Device.Address.Equals(found.Address);
+            if (preferred) entry!.Device = found;
+            else if (moved) entry!.Device = entry.Device with { Address = found.Address };
+            entry!.Instances.Add(instance);
+            found = entry.Device;
+        }
+        if (added) log.LogInformation("Found {Protocol} device {DeviceId} at {Address}:{Port} by mDNS", found.Protocol, found.Id, found.Address, found.Port);
+        else if (moved) log.LogInformation("Device {DeviceId} moved to {Address}", found.Id, found.Address);
+        if (added || moved) Changed?.Invoke(found, true);
+    }
+
+    public void Lost(DnsName instance)
+    {
+        DiscoveredDevice? gone = null;
+        lock (_sync)
+        {
+            foreach (var (id, entry) in _byId)
+            {
+                if (!entry.Instances.Remove(instance) || entry.Instances.Count > 0) continue;
+                _byId.Remove(id);
+                gone = entry.Device;
+                break;
+            }
+        }
+        if (gone is null) return;
+        log.LogInformation("{Protocol} device {DeviceId} is no longer announced", gone.Protocol, gone.Id);
+        Changed?.Invoke(gone, false);
+    }
+
+    public IReadOnlyList<(DiscoveredDevice Device, bool Adopted)> List()
+    {
+        DiscoveredDevice[] all;
+        lock (_sync) all = _byId.Values.Select(e => e.Device).OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
+        return all.Select(d => (d, registry.TryGet(d.Id, out _))).ToArray();
+    }
+}

@@ -1,0 +1,35 @@
+using Bridge.Protocols.Api;
+using Bridge.Service.Api;
+
+namespace Bridge.Service.Discovery;
+
+/// <summary>The op <c>discovered</c> (scope install): devices that announce themselves, with
+/// whether the bridge already controls them (CONTRACT.md).</summary>
+public static class DiscoveredOps
+{
+    public static ValueTask ListAsync(DiscoveredDevices discovered, ApiSession session, ApiRequest request)
+    {
+        var found = discovered.List();
+        return session.ReplyAsync((request.Id, found), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("id", s.Id);
+            w.WriteBoolean("ok", true);
+            w.WriteStartArray("found");
+            foreach (var (d, adopted) in s.found)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", d.Id);
+                w.WriteString("protocol", d.Protocol);
+                w.WriteString("address", d.Address.ToString());
+                w.WriteNumber("port", d.Port);
+                w.WriteString("name", d.Name);
+                w.WriteString("source", d.Source);
+                w.WriteBoolean("adopted", adopted);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+}

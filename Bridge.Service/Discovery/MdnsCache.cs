@@ -1,0 +1,112 @@
+using Bridge.Protocols.Dns;
+
+namespace Bridge.Service.Discovery;
+
+/// <summary>Records heard from others, kept for their TTL (RFC 6762 §10). A goodbye (TTL 0)
+/// keeps a record one more second; a cache-flush record makes older records of the same name
+/// and type expire one second later (§10.2) — older than a second, so the rest of the same
+/// burst survives. Thread-safe; time comes from the injected clock.</summary>
+public sealed class MdnsCache(TimeProvider time)
+{
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
+
+    private readonly record struct Key(DnsName Name, DnsType Type, DnsRecordData Data);
+
+    private sealed class Entry(DnsRecord record, DateTimeOffset received, DateTimeOffset expires)
+    {
+        public DnsRecord Record = record;
+        public DateTimeOffset Received = received;
+        public DateTimeOffset Expires = expires;
+    }
+
+    private readonly Dictionary<Key, Entry> _entries = [];
+    private readonly Lock _sync = new();
+
+    public int Count
+    {
+        get { lock (_sync) return _entries.Count; }
+    }
+
+    /// <summary>Takes in a record; true when it was not known before (new data).</summary>
+    public bool Add(DnsRecord record)
+    {
+        var now = time.GetUtcNow();
+        var key = new Key(record.Name, record.Type, record.Data);
+        lock (_sync)
+        {
+            if (record.CacheFlush && record.Ttl > 0)
+            {
+                foreach (var (k, e) in _entries)
+                    if (k.Type == record.Type && k.Name == record.Name && !k.Data.Equals(record.Data) && now - e.Received > Grace && e.Expires > now + Grace)
+                        e.Expires = now + Grace;
+            }
+            if (_entries.TryGetValue(key, out var existing))
+            {
+                existing.Record = record;
+                existing.Received = now;
+                existing.Expires = record.Ttl == 0 ? now + Grace : now + TimeSpan.FromSeconds(record.Ttl);
+                return false;
+            }
+            if (record.Ttl == 0) return false;
+            _entries[key] = new Entry(record, now, now + TimeSpan.FromSeconds(record.Ttl));
+            return true;
+        }
+    }
+
+    /// <summary>Unexpired records of a name and type, with their remaining TTL.</summary>
+    public IReadOnlyList<DnsRecord> Get(DnsName name, DnsType type)
+    {
+        var now = time.GetUtcNow();
+        lock (_sync)
+            return _entries.Values.Where(e => e.Expires > now && e.Record.Type == type && e.Record.Name == name)
+                .Select(e => e.Record.WithTtl(Remaining(e, now))).ToArray();
+    }
+
+    /// <summary>Records worth listing as known answers (RFC 6762 §7.1): at least half the TTL left.</summary>
+    public IReadOnlyList<DnsRecord> KnownAnswers(DnsName name, DnsType type) =>
+        Get(name, type).Where(r => Original(r) is { } ttl && r.Ttl * 2 >= ttl).ToArray();
+
+    private uint? Original(DnsRecord r)
+    {
+        lock (_sync) return _entries.TryGetValue(new Key(r.Name, r.Type, r.Data), out var e) ? e.Record.Ttl : null;
+    }
+
+    /// <summary>Removes expired records and returns them.</summary>
+    public IReadOnlyList<DnsRecord> RemoveExpired()
+    {
+        var now = time.GetUtcNow();
+        lock (_sync)
+        {
+            var gone = _entries.Where(p => p.Value.Expires <= now).ToArray();
+            foreach (var (k, _) in gone) _entries.Remove(k);
+            return gone.Select(p => p.Value.Record).ToArray();
+        }
+    }
+
+    /// <summary>When the next record expires, or needs refreshing (80 % of its TTL, §5.2); null when empty.</summary>
+    public DateTimeOffset? NextDeadline()
+    {
+        lock (_sync)
+        {
+            DateTimeOffset? next = null;
+            foreach (var e in _entries.Values)
+            {
+                var refresh = e.Received + (e.Expires - e.Received) * 0.8;
+                var at = refresh > time.GetUtcNow() ? refresh : e.Expires;
+                if (next is null || at < next) next = at;
+            }
+            return next;
+        }
+    }
+
+    /// <summary>Records past 80 % of their TTL, which a querier should ask for again.</summary>
+    public IReadOnlyList<DnsRecord> DueForRefresh()
+    {
+        var now = time.GetUtcNow();
+        lock (_sync)
+            return _entries.Values.Where(e => e.Expires > now && now >= e.Received + (e.Expires - e.Received) * 0.8)
+                .Select(e => e.Record).ToArray();
+    }
+
+    private static uint Remaining(Entry e, DateTimeOffset now) => (uint)Math.Max(0, Math.Ceiling((e.Expires - now).TotalSeconds));
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using Bridge.Protocols.Dns;
+
+namespace Bridge.Service.Discovery;
+
+/// <summary>Continuous browsing (RFC 6762 §5.2) for the device service types: first query after
+/// 20–120 ms, then 1 s, 2 s, 4 s ... up to an hour apart, with known answers listed; records
+/// refreshed at 80 % of their TTL; each instance resolved through SRV, TXT and the host's A
+/// records, from the cache or by asking. Sleeps until the next thing is due, never polls.</summary>
+public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices, TimeProvider time, ILogger<MdnsQuerier> log)
+    : IHostedService, IDisposable
+{
+    private static readonly TimeSpan FirstInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxInterval = TimeSpan.FromHours(1);
+    /// <summary>The same question again no sooner than this (RFC 6762 §5.2's one second).</summary>
+    private static readonly TimeSpan QuestionQuiet = TimeSpan.FromSeconds(1);
+
+    private readonly MdnsCache _cache = new(time);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<(DnsName, DnsType), DateTimeOffset> _asked = [];
+    private readonly Lock _sync = new();
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _loop;
+
+    public MdnsCache Cache => _cache;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!endpoint.IsOpen) return Task.CompletedTask;
+        endpoint.Received += OnReceived;
+        _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task LoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 121)), time, ct).ConfigureAwait(false);
+            var interval = FirstInterval;
+            var nextBrowse = time.GetUtcNow();
+            while (!ct.IsCancellationRequested)
+            {
+                var now = time.GetUtcNow();
+                if (now >= nextBrowse)
+                {
+                    await BrowseAsync(ct).ConfigureAwait(false);
+                    nextBrowse = now + interval;
+                    interval = interval * 2 > MaxInterval ? MaxInterval : interval * 2;
+                }
+                foreach (var gone in _cache.RemoveExpired())
+                    if (gone.Data is PtrData ptr && IsBrowsed(gone.Name)) devices.Lost(ptr.Target);
+                await RefreshAsync(ct).ConfigureAwait(false);
+
+                var wake = nextBrowse;
+                if (_cache.NextDeadline() is { } deadline && deadline < wake) wake = deadline;
+                var sleep = wake - time.GetUtcNow();
+                if (sleep < TimeSpan.FromMilliseconds(50)) sleep = TimeSpan.FromMilliseconds(50);
+                // Woken early when a goodbye arrives, so a device is dropped a second later, not at the next deadline.
+                var wakeEarly = _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                await Task.WhenAny(wakeEarly.Task, Task.Delay(sleep, time, ct)).ConfigureAwait(false);
+                ct.ThrowIfCancellationRequested();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task BrowseAsync(CancellationToken ct)
+    {
+        var questions = DeviceIdentification.BrowsedTypes.Select(t => new DnsQuestion(t, DnsType.Ptr)).ToArray();
+        var known = DeviceIdentification.BrowsedTypes.SelectMany(t => _cache.KnownAnswers(t, DnsType.Ptr)).ToArray();
+        await SendAsync(new DnsMessage { Questions = questions, Answers = known }, ct).ConfigureAwait(false);
+    }
+
+    private async Task RefreshAsync(CancellationToken ct)
+    {
+        var due = _cache.DueForRefresh().Select(r => new DnsQuestion(r.Name, r.Type)).Distinct().Where(Ask).ToArray();
+        if (due.Length > 0) await SendAsync(DnsMessage.Query(due), ct).ConfigureAwait(false);
+    }
+
+    private void OnReceived(MdnsReceived received)
+    {
+        var m = received.Message;
+        if (!m.IsResponse || !received.FromMdnsPort(endpoint.Port)) return;
+        var goodbye = false;
+        foreach (var r in m.Answers.Concat(m.Additionals))
+        {
+            _cache.Add(r);
+            goodbye |= r.Ttl == 0;
+        }
+        var missing = new List<DnsQuestion>();
+        foreach (var type in DeviceIdentification.BrowsedTypes)
+            foreach (var ptr in _cache.Get(type, DnsType.Ptr))
+                Resolve(type, ((PtrData)ptr.Data).Target, missing);
+        var ask = missing.Distinct().Where(Ask).ToArray();
+        if (ask.Length > 0) _ = SendAsync(DnsMessage.Query(ask), _stop.Token);
+        if (goodbye) _wake.TrySetResult();
+    }
+
+    /// <summary>Reports the instance when SRV, TXT and an address are cached; else notes what to ask.</summary>
+    private void Resolve(DnsName type, DnsName instance, List<DnsQuestion> missing)
+    {
+        var srv = _cache.Get(instance, DnsType.Srv).FirstOrDefault();
+        var txt = _cache.Get(instance, DnsType.Txt).FirstOrDefault();
+        if (srv is null) missing.Add(new DnsQuestion(instance, DnsType.Srv));
+        if (txt is null) missing.Add(new DnsQuestion(instance, DnsType.Txt));
+        if (srv is null) return;
+        var host = ((SrvData)srv.Data).Target;
+        var addresses = _cache.Get(host, DnsType.A).Select(a => ((AddressData)a.Data).Address).ToArray();
+        if (addresses.Length == 0)
+        {
+            missing.Add(new DnsQuestion(host, DnsType.A));
+            return;
+        }
+        if (txt is null) return;
+        devices.Found(type, instance, (SrvData)srv.Data, (TxtData)txt.Data, addresses);
+    }
+
+    private bool Ask(DnsQuestion q)
+    {
+        var now = time.GetUtcNow();
+        lock (_sync)
+        {
+            if (_asked.TryGetValue((q.Name, q.Type), out var at) && now - at < QuestionQuiet) return false;
+            _asked[(q.Name, q.Type)] = now;
+            if (_asked.Count > 4096)
+                foreach (var old in _asked.Where(p => now - p.Value > QuestionQuiet).Select(p => p.Key).ToArray()) _asked.Remove(old);
+            return true;
+        }
+    }
+
+    private async Task SendAsync(DnsMessage query, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var via in endpoint.Interfaces) await endpoint.SendMulticastAsync(query, via, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "mDNS: sending a query failed");
+        }
+    }
+
+    private static bool IsBrowsed(DnsName name) => DeviceIdentification.BrowsedTypes.Contains(name);
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        endpoint.Received -= OnReceived;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null) await _loop.ConfigureAwait(false);
+    }
+
+    public void Dispose() => _stop.Cancel();
+}
