@@ -9,7 +9,7 @@ public sealed class RelayOptions
     public const string Section = "Relay";
 
     public string Bind { get; set; } = "127.0.0.1";
-    public int Port { get; set; } = 8971;
+    public int Port { get; set; } = 8972;
     /// <summary>Largest client frame; bigger ones get bad_request from the relay, like from the bridge.</summary>
     public int MaxFrameBytes { get; set; } = 64 * 1024;
     /// <summary>Largest envelope from a bridge (a device list of a big home can be large).</summary>
