@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds DeviceBridge and runs every test; what .ci/run calls.
 #
-#  1. Installs the OS packages the tests use (mosquitto socat python3 python3-zeroconf iproute2)
+#  1. Installs the OS packages the tests use (mosquitto socat python3 python3-zeroconf iproute2
+#     python3-pymodbus python3-serial-asyncio)
 #     if any is missing - apt-get only runs then - and leaves no system-wide mosquitto running
 #     (tests start their own brokers on free loopback ports).
 #  2. dotnet restore + dotnet build -c Release of DeviceBridge.sln.
@@ -23,7 +24,8 @@ export MSBUILDDISABLENODEREUSE=1
 # that may come first on PATH.
 export BRIDGE_TEST_PYTHON=/usr/bin/python3
 
-PACKAGES=(mosquitto socat python3 python3-zeroconf iproute2)
+# python3-serial-asyncio is only a Recommends of python3-pymodbus, but its serial server needs it.
+PACKAGES=(mosquitto socat python3 python3-zeroconf iproute2 python3-pymodbus python3-serial-asyncio)
 TEST_TIMEOUT=50m        # the whole dotnet test run
 HANG_TIMEOUT=${BRIDGE_TEST_HANG_TIMEOUT:-10m}  # one test that long: blame-hang kills the test host, the run fails
 
