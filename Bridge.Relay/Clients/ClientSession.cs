@@ -56,6 +56,13 @@ public sealed class ClientSession
             var receiving = ReceiveLoopAsync(stop.Token);
             // Whichever ends first ends the session: the client leaving, or the bridge closing it.
             await Task.WhenAny(receiving, sender).ConfigureAwait(false);
+            if (!receiving.IsCompleted && _closedByBridge)
+            {
+                // Our close frame is out; give the client a moment to answer it. Aborting at once
+                // could reset the connection and make the client lose the close code.
+                try { await receiving.WaitAsync(TimeSpan.FromSeconds(5), stop.Token).ConfigureAwait(false); }
+                catch (TimeoutException) { }
+            }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {

@@ -52,7 +52,13 @@ public sealed class RelayConnection
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _lastHeard = _time.GetTimestamp();
-        void PushRevocations() => _outgoing.Writer.TryWrite(RevokedEnvelope());
+        void PushRevocations()
+        {
+            _outgoing.Writer.TryWrite(RevokedEnvelope());
+            // A revoked token loses its open sessions too, not only future ones.
+            foreach (var session in _sessions.Values)
+                if (_store.IsRevoked(session.TokenId)) session.Revoke();
+        }
         _store.RevocationsChanged += PushRevocations;
         PushRevocations();
         var sender = SendLoopAsync(stop.Token);
@@ -166,7 +172,7 @@ public sealed class RelayConnection
             _outgoing.Writer.TryWrite(RelayEnvelope.Close(id, 4401, "unauthorized: " + problem));
             return;
         }
-        var socket = new RelayedWebSocket(id, _options.SessionReceiveQueue, SendAsync);
+        var socket = new RelayedWebSocket(id, _options.SessionReceiveQueue, SendAsync) { TokenId = claims!.TokenId };
         if (!_sessions.TryAdd(id, socket))
         {
             _outgoing.Writer.TryWrite(RelayEnvelope.Close(id, 1008, "session id in use"));

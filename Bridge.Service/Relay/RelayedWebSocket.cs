@@ -17,6 +17,7 @@ public sealed class RelayedWebSocket : WebSocket
     private int _offset;
     private WebSocketState _state = WebSocketState.Open;
     private int _closeSent;
+    private volatile bool _revoked;
 
     public RelayedWebSocket(uint session, int queueLength, Func<byte[], CancellationToken, ValueTask> send)
     {
@@ -27,6 +28,16 @@ public sealed class RelayedWebSocket : WebSocket
 
     /// <summary>Called by the link's reader; false when the session has too much unread (the link never waits).</summary>
     public bool Deliver(WebSocketMessageType type, ReadOnlySpan<byte> data) => _incoming.Writer.TryWrite((type, data.ToArray()));
+
+    /// <summary>The jti of the token this session was opened with.</summary>
+    public string TokenId { get; init; } = "";
+
+    /// <summary>The session's token was revoked: end it, telling the client why (4401).</summary>
+    public void Revoke()
+    {
+        _revoked = true;
+        _incoming.Writer.TryComplete();
+    }
 
     /// <summary>The relay closed the session (client left, or the link went away).</summary>
     public void DeliverClose(bool sendBack)
@@ -86,7 +97,8 @@ public sealed class RelayedWebSocket : WebSocket
     {
         _state = WebSocketState.Closed;
         if (Interlocked.Exchange(ref _closeSent, 1) == 0)
-            await _send(RelayEnvelope.Close(_session, (ushort)closeStatus, statusDescription ?? ""), cancellationToken).ConfigureAwait(false);
+            await _send(_revoked ? RelayEnvelope.Close(_session, 4401, "token revoked")
+                : RelayEnvelope.Close(_session, (ushort)closeStatus, statusDescription ?? ""), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends the session's close to the relay unless one went already.</summary>

@@ -86,8 +86,8 @@ public sealed class RelayEndToEndTests : IAsyncLifetime
     public async Task A_revoked_token_is_refused_at_the_relay_once_the_bridge_says_so()
     {
         var phone = _a.App.MintToken("phone", TokenScope.Control);
-        await using (var ok = await ApiClient.ConnectAsync(_relay.ClientUrl(_a.App.BridgeId), phone))
-            JsonAssert.Ok(await ok.RequestAsync(new { op = "ping" }));
+        await using var open = await ApiClient.ConnectAsync(_relay.ClientUrl(_a.App.BridgeId), phone);
+        JsonAssert.Ok(await open.RequestAsync(new { op = "ping" }));
         await using var admin = await _a.ConnectAsync(TokenScope.Admin);
         var jti = (await admin.RequestAsync(new { op = "tokens" })).GetProperty("tokens").EnumerateArray()
             .Single(t => t.GetProperty("name").GetString() == "phone").GetProperty("jti").GetString();
@@ -99,5 +99,8 @@ public sealed class RelayEndToEndTests : IAsyncLifetime
             using var r = await http.GetAsync(_relay.HttpUrl($"/api/v1/bridges/{_a.App.BridgeId}/ws"));
             return r.StatusCode == HttpStatusCode.Unauthorized && (await r.Content.ReadAsStringAsync()).Contains("revoked");
         }, TimeSpan.FromSeconds(5), "the relay to refuse the revoked token");
+        // The session that was open when the token was revoked is closed too.
+        await Infrastructure.Wait.UntilAsync(() => open.State != System.Net.WebSockets.WebSocketState.Open, TimeSpan.FromSeconds(5), "the open session to close");
+        Assert.Equal(4401, (int?)open.CloseStatus);
     }
 }
