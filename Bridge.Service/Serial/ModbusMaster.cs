@@ -11,7 +11,7 @@ namespace Bridge.Service.Serial;
 public sealed class ModbusMaster : IAsyncDisposable
 {
     private readonly Stream _stream;
-    private readonly RtuTiming _timing;
+    private readonly ModbusRtuTiming _timing;
     private readonly TimeSpan _replyTimeout;
     private readonly int _retries;
     private readonly TimeProvider _time;
@@ -21,7 +21,7 @@ public sealed class ModbusMaster : IAsyncDisposable
     private readonly ArrayBufferWriter<byte> _frame = new(ModbusLimits.MaxFrame);
     private long _lastActivity;
 
-    public ModbusMaster(Stream stream, RtuTiming timing, TimeSpan replyTimeout, int retries, TimeProvider time, LineNoiseLog noise)
+    public ModbusMaster(Stream stream, ModbusRtuTiming timing, TimeSpan replyTimeout, int retries, TimeProvider time, LineNoiseLog noise)
     {
         _stream = stream;
         _timing = timing;
@@ -76,7 +76,7 @@ public sealed class ModbusMaster : IAsyncDisposable
     {
         var quiet = _time.GetElapsedTime(Volatile.Read(ref _lastActivity));
         var gap = _timing.InterFrameGap;
-        if (quiet < gap) await Task.Delay(gap - quiet, _time, ct).ConfigureAwait(false);
+        if (quiet < gap) await ModbusRtuTiming.WaitAsync(gap - quiet, _time, ct).ConfigureAwait(false);
     }
 
     /// <summary>Anything that arrived between transactions answers nothing we asked: discard it.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Bridge.Protocols.Modbus;
 using Bridge.Service.Devices;
 using Bridge.Service.Drivers.Modbus;
 
@@ -25,12 +26,12 @@ public sealed class SerialLine(
     private readonly ConcurrentQueue<LineJob> _commands = new();
     private readonly ConcurrentQueue<LineJob> _polls = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly RtuTiming _timing = new(options.Baud, !string.Equals(options.Parity, "none", StringComparison.OrdinalIgnoreCase), options.StopBits);
+    private readonly ModbusRtuTiming _timing = new(options.Baud, !string.Equals(options.Parity, "none", StringComparison.OrdinalIgnoreCase), options.StopBits);
     private volatile bool _open;
 
     public string Path => options.Path;
     public IReadOnlyList<SerialDevice> Devices => devices;
-    public RtuTiming Timing => _timing;
+    public ModbusRtuTiming Timing => _timing;
 
     /// <summary>Runs <paramref name="work"/> with the line to itself, ahead of any queued poll.</summary>
     public Task RunCommandAsync(Func<ModbusMaster, CancellationToken, Task> work, CancellationToken ct)

@@ -27,7 +27,9 @@ public sealed class ModbusSlaveBus : IAsyncDisposable
         _stream = stream;
         _time = time ?? TimeProvider.System;
         _slaves = slaves.ToDictionary(s => s.Id);
-        _reading = Task.Run(ReadLoop);
+        // The pty read blocks; a thread of its own keeps it off the thread pool, which a small
+        // machine needs for the timers and the bridge.
+        _reading = Task.Factory.StartNew(ReadLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         _serving = Task.Run(ServeLoopAsync);
     }
 
@@ -130,7 +132,7 @@ public sealed class ModbusSlaveBus : IAsyncDisposable
         if (Baud > 0) delay += TimeSpan.FromSeconds((double)(ModbusRtuEncoder.RequestLength(request) + bytes.Length) * BitsPerChar / Baud);
         try
         {
-            if (delay > TimeSpan.Zero) await Task.Delay(delay, _time, _stop.Token).ConfigureAwait(false);
+            await ModbusRtuTiming.WaitAsync(delay, _time, _stop.Token).ConfigureAwait(false);
             await _stream.WriteAsync(bytes, _stop.Token).ConfigureAwait(false);
             await _stream.FlushAsync(_stop.Token).ConfigureAwait(false);
             return true;
