@@ -8,6 +8,7 @@ public static class DevicesCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
+        if (args.Contains("--modbus")) return await ModbusDevicesCommand.RunAsync(args, stdout, stderr, ct).ConfigureAwait(false);
         var mqtt = "mqtt://127.0.0.1:1883";
         string? scenario = null;
         int? lamps = null;

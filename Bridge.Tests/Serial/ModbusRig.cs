@@ -26,23 +26,7 @@ public sealed class ModbusRig : IAsyncDisposable
         return DeviceProfileReader.Read(id, File.ReadAllBytes(file), problems) ?? throw new InvalidOperationException(string.Join("; ", problems));
     }
 
-    public static ModbusSlave[] DefaultSlaves() =>
-    [
-        new(1, Profile("modbus-intesis-ac"), new Dictionary<string, StateValue>
-        {
-            ["power"] = StateValue.Of("off"), ["mode"] = StateValue.Of("cool"), ["fan_speed"] = StateValue.Of("auto"),
-            ["target_temperature"] = StateValue.Of(26), ["current_temperature"] = StateValue.Of(27.5),
-        }),
-        new(2, Profile("modbus-coolmasternet-ac"), new Dictionary<string, StateValue>
-        {
-            ["power"] = StateValue.Of("on"), ["mode"] = StateValue.Of("heat"), ["fan_speed"] = StateValue.Of("low"),
-            ["target_temperature"] = StateValue.Of(21), ["current_temperature"] = StateValue.Of(19.5),
-        }),
-        new(3, Profile("modbus-water-heater"), new Dictionary<string, StateValue>
-        {
-            ["power"] = StateValue.Of("on"), ["target_temperature"] = StateValue.Of(50), ["current_temperature"] = StateValue.Of(48),
-        }),
-    ];
+    public static ModbusSlave[] DefaultSlaves() => ModbusDemoSlaves.Create(Path.Combine(AppContext.BaseDirectory, "configs", "devices"));
 
     public static string[] BridgeArgs(string path, double pollSeconds = 0.3, params string[] extra) =>
     [
