@@ -13,8 +13,12 @@ public enum TokenVerdict { Valid, Unauthorized, Forbidden }
 public static class TokenCheck
 {
     public static TokenVerdict Verify(string? token, ECDsa publicKey, string bridgeId, DateTimeOffset now,
-        Func<string, bool> isRevoked, out string problem)
+        Func<string, bool> isRevoked, out string problem) => Verify(token, publicKey, bridgeId, now, isRevoked, out problem, out _);
+
+    public static TokenVerdict Verify(string? token, ECDsa publicKey, string bridgeId, DateTimeOffset now,
+        Func<string, bool> isRevoked, out string problem, out string jti)
     {
+        jti = "";
         if (string.IsNullOrEmpty(token) || token.Length > 4096)
         {
             problem = "no token";
@@ -48,7 +52,8 @@ public static class TokenCheck
                 problem = "expired";
                 return TokenVerdict.Unauthorized;
             }
-            if (isRevoked(r.GetProperty("jti").GetString() ?? ""))
+            jti = r.GetProperty("jti").GetString() ?? "";
+            if (isRevoked(jti))
             {
                 problem = "revoked";
                 return TokenVerdict.Unauthorized;

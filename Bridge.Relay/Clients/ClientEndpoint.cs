@@ -18,7 +18,7 @@ public static class ClientEndpoint
     public static void MapClients(this WebApplication app)
     {
         app.Map(Pattern, async (HttpContext context, string bridgeId, IRelayBackplane backplane, LinkRegistry links,
-            AddressLimiter limiter, RelayMetrics metrics, IOptions<RelayOptions> options, TimeProvider time,
+            AddressLimiter limiter, TokenRateLimiter rates, RelayMetrics metrics, IOptions<RelayOptions> options, TimeProvider time,
             IHostApplicationLifetime lifetime) =>
         {
             var address = context.Connection.RemoteIpAddress;
@@ -38,7 +38,7 @@ public static class ClientEndpoint
                     return;
                 }
                 var token = BearerToken(context.Request);
-                var verdict = TokenCheck.Verify(token, key, bridgeId, time.GetUtcNow(), jti => backplane.IsRevoked(bridgeId, jti), out var problem);
+                var verdict = TokenCheck.Verify(token, key, bridgeId, time.GetUtcNow(), jti => backplane.IsRevoked(bridgeId, jti), out var problem, out var tokenId);
                 if (verdict != TokenVerdict.Valid)
                 {
                     var forbidden = verdict == TokenVerdict.Forbidden;
@@ -66,7 +66,7 @@ public static class ClientEndpoint
                 try
                 {
                     using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-                    await new ClientSession(socket, link, options.Value, metrics).RunAsync(token!, stop.Token);
+                    await new ClientSession(socket, link, options.Value, metrics, () => rates.TryTake(tokenId)).RunAsync(token!, stop.Token);
                 }
                 finally
                 {

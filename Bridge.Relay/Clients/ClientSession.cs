@@ -18,13 +18,15 @@ public sealed class ClientSession
     private readonly RelayOptions _options;
     private readonly RelayMetrics _metrics;
     private readonly Channel<byte[]> _outgoing;
+    private readonly Func<bool> _mayForward;
     private uint _id;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
     private volatile bool _closedByBridge;
 
-    public ClientSession(WebSocket socket, BridgeLink link, RelayOptions options, RelayMetrics metrics)
+    public ClientSession(WebSocket socket, BridgeLink link, RelayOptions options, RelayMetrics metrics, Func<bool> mayForward)
     {
+        _mayForward = mayForward;
         _socket = socket;
         _link = link;
         _options = options;
@@ -118,6 +120,12 @@ public sealed class ClientSession
                     if (!Offer(Encoding.UTF8.GetBytes(error))) return;
                     continue;
                 }
+                if (!_mayForward())
+                {
+                    _metrics.RateLimited();
+                    if (!Offer(RateLimitedReply(buffer.AsMemory(RelayEnvelope.HeaderBytes, length - RelayEnvelope.HeaderBytes)))) return;
+                    continue;
+                }
                 var kind = result.MessageType == WebSocketMessageType.Binary ? EnvelopeKind.Binary : EnvelopeKind.Text;
                 RelayEnvelope.WriteHeader(buffer, kind, _id);
                 _metrics.FrameToBridge();
@@ -128,6 +136,15 @@ public sealed class ClientSession
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The API's <c>busy</c> error, with the request's id when it has one.</summary>
+    private static byte[] RateLimitedReply(ReadOnlyMemory<byte> frame)
+    {
+        if (Bridge.Protocols.Api.ApiRequest.TryParse(frame, out var request, out var id, out _)) request!.Dispose();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
+        Bridge.Protocols.Api.ApiWriter.Error(buffer, id, Bridge.Protocols.Api.ErrorCodes.Busy, "too many requests for this token; slow down");
+        return buffer.WrittenSpan.ToArray();
     }
 
     // Codes a peer may not put on the wire (1005, 1006, 1015, out of range) become 1011.

@@ -56,6 +56,7 @@ public sealed class RelayApp : IAsyncDisposable
         builder.Services.AddSingleton<IRelayBackplane, InMemoryBackplane>();
         builder.Services.AddSingleton<LinkRegistry>();
         builder.Services.AddSingleton<AddressLimiter>();
+        builder.Services.AddSingleton<TokenRateLimiter>();
         builder.Services.AddSingleton<RelayMetrics>();
         configureServices?.Invoke(builder.Services);
 

@@ -25,6 +25,11 @@ public sealed class RelayOptions
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>WebSocket ping interval; a peer that does not answer within the same time again is dropped (half-open connections).</summary>
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>Frames per second one token may send through the relay (all its connections together);
+    /// beyond it the relay answers <c>busy</c> itself.</summary>
+    public double TokenFramesPerSecond { get; set; } = 200;
+    /// <summary>Frames a token may send at once before the rate applies.</summary>
+    public double TokenBurst { get; set; } = 400;
     /// <summary>A Redis connection string for several nodes; not supported by this version.</summary>
     public string? Redis { get; set; }
 
@@ -39,6 +44,8 @@ public sealed class RelayOptions
         if (MaxConnectionsPerAddress < 1) yield return "Relay:MaxConnectionsPerAddress must be at least 1";
         if (HandshakeTimeout <= TimeSpan.Zero || HandshakeTimeout > TimeSpan.FromMinutes(1)) yield return "Relay:HandshakeTimeout must be between 0 and 1 minute";
         if (KeepAlive < TimeSpan.FromSeconds(1) || KeepAlive > TimeSpan.FromMinutes(10)) yield return "Relay:KeepAlive must be between 1 second and 10 minutes";
+        if (TokenFramesPerSecond is < 0.1 or > 1_000_000) yield return "Relay:TokenFramesPerSecond must be 0.1..1000000";
+        if (TokenBurst < 1 || TokenBurst > 1_000_000) yield return "Relay:TokenBurst must be 1..1000000";
         if (!string.IsNullOrWhiteSpace(Redis)) yield return "Relay:Redis: the Redis backplane is not available in this version; run one node without it";
     }
 }

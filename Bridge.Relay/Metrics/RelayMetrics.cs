@@ -6,7 +6,7 @@ namespace Bridge.Relay.Metrics;
 /// relay's hot path pays one atomic add per frame.</summary>
 public sealed class RelayMetrics
 {
-    private long _bridges, _clients, _toBridge, _toClient, _slowClients, _oversized, _badLinkFrames;
+    private long _bridges, _clients, _toBridge, _toClient, _slowClients, _oversized, _badLinkFrames, _rateLimited;
     private readonly long[] _refusals = new long[Enum.GetValues<Refusal>().Length];
 
     public enum Refusal { Unauthorized, Forbidden, UnknownBridge, BridgeOffline, TooManyConnections, Handshake, NotWebSocket }
@@ -23,6 +23,7 @@ public sealed class RelayMetrics
     public void SlowClientDropped() => Interlocked.Increment(ref _slowClients);
     public void OversizedFrame() => Interlocked.Increment(ref _oversized);
     public void BadLinkFrame() => Interlocked.Increment(ref _badLinkFrames);
+    public void RateLimited() => Interlocked.Increment(ref _rateLimited);
     public void Refused(Refusal why) => Interlocked.Increment(ref _refusals[(int)why]);
     public long Refusals(Refusal why) => Interlocked.Read(ref _refusals[(int)why]);
 
@@ -39,6 +40,7 @@ public sealed class RelayMetrics
             s.Append("relay_refusals_total{reason=\"").Append(Name(why)).Append("\"} ").Append(Refusals(why)).Append('\n');
         Counter(s, "relay_slow_clients_closed_total", "Clients closed because their send queue was full.", Interlocked.Read(ref _slowClients));
         Counter(s, "relay_oversized_frames_total", "Client frames over Relay:MaxFrameBytes.", Interlocked.Read(ref _oversized));
+        Counter(s, "relay_rate_limited_frames_total", "Client frames answered busy for the token's rate.", Interlocked.Read(ref _rateLimited));
         Counter(s, "relay_bad_link_frames_total", "Unreadable envelopes from bridges.", Interlocked.Read(ref _badLinkFrames));
         return s.ToString();
     }

@@ -97,3 +97,32 @@ public sealed class RelayLimitsTests
         Assert.Contains(problems, p => p.Contains("Relay:HeartbeatInterval"));
     }
 }
+
+/// <summary>The per-token rate at the relay, on a fake clock.</summary>
+public sealed class RelayTokenRateTests
+{
+    [Fact]
+    public async Task A_token_over_its_rate_gets_busy_from_the_relay_with_its_request_id_and_recovers()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var relay = await TestRelay.StartAsync(0, s => s.AddSingleton<TimeProvider>(time),
+            "--Relay:TokenFramesPerSecond=1", "--Relay:TokenBurst=3");
+        await using var bridge = await RelayedBridge.StartAsync(relay.Url);
+        await bridge.WaitConnectedAsync();
+        var token = bridge.Token();
+        await using var first = await ApiClient.ConnectAsync(relay.ClientUrl(bridge.App.BridgeId), token);
+        await using var second = await ApiClient.ConnectAsync(relay.ClientUrl(bridge.App.BridgeId), token);
+        JsonAssert.Ok(await first.RequestAsync(new { op = "ping" }));
+        JsonAssert.Ok(await second.RequestAsync(new { op = "ping" }));
+        JsonAssert.Ok(await first.RequestAsync(new { op = "ping" }));
+        // The bucket is shared by the token's connections: the fourth frame is over.
+        var refused = await second.RequestAsync(new { op = "ping" });
+        JsonAssert.Error(refused, "busy");
+        Assert.StartsWith("r", refused.GetProperty("id").GetString());
+        await using (var other = await ApiClient.ConnectAsync(relay.ClientUrl(bridge.App.BridgeId), bridge.Token()))
+            JsonAssert.Ok(await other.RequestAsync(new { op = "ping" })); // another token is not affected
+        time.Advance(TimeSpan.FromSeconds(2));
+        JsonAssert.Ok(await second.RequestAsync(new { op = "ping" }));
+        Assert.Contains("relay_rate_limited_frames_total 1", relay.App.Services.GetRequiredService<RelayMetrics>().Render());
+    }
+}
