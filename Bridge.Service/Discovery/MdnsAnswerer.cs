@@ -20,6 +20,9 @@ public static class MdnsAnswerer
             foreach (var r in own)
                 if (r.Name == q.Name && (q.Type == DnsType.Any || q.Type == r.Type) && !answers.Contains(r) && !KnownAnswer(query, r))
                     answers.Add(r);
+            // RFC 6762 §6.1: a name we own asked for a type we lack gets an NSEC, so the asker
+            // (AAAA after A, typically) stops waiting instead of timing out.
+            if (q.Type != DnsType.Any && Negative(q.Name, q.Type, own) is { } nsec && !answers.Contains(nsec)) answers.Add(nsec);
         }
         if (answers.Count == 0) return null;
 
@@ -39,8 +42,24 @@ public static class MdnsAnswerer
             var host = ((SrvData)srv.Data).Target;
             foreach (var r in own)
                 if (r.Name == host && r.Type is DnsType.A or DnsType.Aaaa) Add(r);
+            if (Negative(host, DnsType.Aaaa, own) is { } noAaaa) Add(noAaaa);
         }
         return new MdnsReply(answers, additionals, answers.Any(r => !r.CacheFlush));
+    }
+
+    /// <summary>An NSEC saying which types a unique name of ours has, when it lacks
+    /// <paramref name="type"/>; null when the name is not ours or has that type.</summary>
+    public static DnsRecord? Negative(DnsName name, DnsType type, IReadOnlyList<DnsRecord> own)
+    {
+        var mine = own.Where(r => r.Name == name && r.CacheFlush).ToArray();
+        if (mine.Length == 0 || mine.Any(r => r.Type == type)) return null;
+        var types = mine.Select(r => (int)r.Type).Where(t => t < 256).Distinct().ToArray();
+        // One window (0): types below 256, as RFC 6762 §6.1 restricts mDNS NSEC to.
+        var length = types.Max() / 8 + 1;
+        var bitmap = new byte[2 + length];
+        bitmap[1] = (byte)length;
+        foreach (var t in types) bitmap[2 + t / 8] |= (byte)(0x80 >> (t % 8));
+        return new DnsRecord(name, DnsType.Nsec, mine.Min(r => r.Ttl), new NsecData(name, bitmap), CacheFlush: true);
     }
 
     /// <summary>RFC 6762 §7.1: the querier already holds it with at least half its TTL left.</summary>

@@ -37,7 +37,7 @@ public sealed class MdnsAnswererTests
         var reply = MdnsAnswerer.Answer(DnsMessage.Query(new DnsQuestion(BridgeAdvertisement.ServiceType, DnsType.Ptr)), Own)!;
         Assert.Equal(new PtrData(Ad.Instance), Assert.Single(reply.Answers).Data);
         Assert.True(reply.Shared);
-        Assert.Equal([DnsType.Srv, DnsType.Txt, DnsType.A], reply.Additionals.Select(r => r.Type));
+        Assert.Equal([DnsType.Srv, DnsType.Txt, DnsType.A, DnsType.Nsec], reply.Additionals.Select(r => r.Type));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class MdnsAnswererTests
     {
         var reply = MdnsAnswerer.Answer(DnsMessage.Query(new DnsQuestion(Ad.Instance, DnsType.Srv)), Own)!;
         Assert.Equal(DnsType.Srv, Assert.Single(reply.Answers).Type);
-        Assert.Equal(DnsType.A, Assert.Single(reply.Additionals).Type);
+        Assert.Equal([DnsType.A, DnsType.Nsec], reply.Additionals.Select(r => r.Type));
         Assert.False(reply.Shared);
     }
 
@@ -55,8 +55,21 @@ public sealed class MdnsAnswererTests
         Assert.Empty(MdnsAnswerer.Answer(DnsMessage.Query(new DnsQuestion(Ad.Instance, DnsType.Txt)), Own)!.Additionals);
         Assert.Equal(Address, ((AddressData)Assert.Single(MdnsAnswerer.Answer(DnsMessage.Query(new DnsQuestion(Ad.Host, DnsType.A)), Own)!.Answers).Data).Address);
         Assert.Equal(2, MdnsAnswerer.Answer(DnsMessage.Query(new DnsQuestion(Ad.Instance, DnsType.Any)), Own)!.Answers.Count);
-        Assert.Null(MdnsAnswerer.Answer(DnsMessage.Query(new DnsQuestion(Ad.Host, DnsType.Aaaa)), Own));
+        Assert.Equal(DnsType.Nsec, Assert.Single(MdnsAnswerer.Answer(DnsMessage.Query(new DnsQuestion(Ad.Host, DnsType.Aaaa)), Own)!.Answers).Type);
         Assert.Null(MdnsAnswerer.Answer(DnsMessage.Query(new DnsQuestion(DnsName.Parse("_http._tcp.local"), DnsType.Ptr)), Own));
+    }
+
+    [Fact]
+    public void A_missing_type_of_our_names_is_denied_with_NSEC()
+    {
+        var host = (NsecData)MdnsAnswerer.Negative(Ad.Host, DnsType.Aaaa, Own)!.Data;
+        Assert.Equal(Ad.Host, host.Next);
+        Assert.Equal(new byte[] { 0, 1, 0x40 }, host.TypeBitmaps);
+        var instance = (NsecData)MdnsAnswerer.Negative(Ad.Instance, DnsType.A, Own)!.Data;
+        Assert.Equal(new byte[] { 0, 5, 0, 0, 0x80, 0, 0x40 }, instance.TypeBitmaps);
+        Assert.Null(MdnsAnswerer.Negative(Ad.Host, DnsType.A, Own));
+        Assert.Null(MdnsAnswerer.Negative(BridgeAdvertisement.ServiceType, DnsType.Srv, Own));
+        Assert.Null(MdnsAnswerer.Negative(DnsName.Parse("other.local"), DnsType.A, Own));
     }
 
     [Fact]
