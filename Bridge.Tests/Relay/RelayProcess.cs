@@ -21,6 +21,7 @@ public sealed partial class RelayProcess : IAsyncDisposable
     }
 
     public string? Url { get; private set; }
+    public int Pid => _process.Id;
 
     public string Output
     {
