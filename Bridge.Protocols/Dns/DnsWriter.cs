@@ -12,7 +12,22 @@ public sealed class DnsWriter
     private byte[] _buffer = new byte[512];
     private int _pos;
 
-    private DnsWriter(bool compressSrvTarget) => _compressSrvTarget = compressSrvTarget;
+    private readonly bool _noCompression;
+
+    private DnsWriter(bool compressSrvTarget, bool noCompression = false)
+    {
+        _compressSrvTarget = compressSrvTarget;
+        _noCompression = noCompression;
+    }
+
+    /// <summary>A record's RDATA alone, names uncompressed: the canonical form that RFC 6762 §8.2
+    /// compares byte by byte to break a tie between simultaneous probes.</summary>
+    public static byte[] CanonicalData(DnsRecord record)
+    {
+        var w = new DnsWriter(compressSrvTarget: false, noCompression: true);
+        w.Data(record.Data);
+        return w._buffer.AsSpan(0, w._pos).ToArray();
+    }
 
     /// <param name="compressSrvTarget">false for legacy unicast replies: RFC 6762 §6.7 says old
     /// resolvers may not understand a compressed SRV target.</param>
@@ -47,7 +62,15 @@ public sealed class DnsWriter
         U32(r.Ttl);
         var lengthAt = _pos;
         U16(0);
-        switch (r.Data)
+        Data(r.Data);
+        var length = _pos - lengthAt - 2;
+        if (length > ushort.MaxValue) throw new ArgumentException("record data over 65535 bytes");
+        BinaryPrimitives.WriteUInt16BigEndian(_buffer.AsSpan(lengthAt), (ushort)length);
+    }
+
+    private void Data(DnsRecordData data)
+    {
+        switch (data)
         {
             case PtrData ptr:
                 Name(ptr.Target, compress: true);
@@ -79,9 +102,6 @@ public sealed class DnsWriter
                 Bytes(raw.Bytes);
                 break;
         }
-        var length = _pos - lengthAt - 2;
-        if (length > ushort.MaxValue) throw new ArgumentException("record data over 65535 bytes");
-        BinaryPrimitives.WriteUInt16BigEndian(_buffer.AsSpan(lengthAt), (ushort)length);
     }
 
     private void Name(DnsName name, bool compress)
@@ -90,7 +110,7 @@ public sealed class DnsWriter
         for (var i = 0; i < labels.Count; i++)
         {
             var key = SuffixKey(labels, i);
-            if (compress && _suffixes.TryGetValue(key, out var offset))
+            if (compress && !_noCompression && _suffixes.TryGetValue(key, out var offset))
             {
                 U16((ushort)(0xC000 | offset));
                 return;

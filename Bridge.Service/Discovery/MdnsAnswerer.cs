@@ -77,6 +77,32 @@ public static class MdnsAnswerer
         return false;
     }
 
+    /// <summary>Simultaneous probes (RFC 6762 §8.2): both sides' proposed records for the name,
+    /// sorted by class, type and canonical RDATA, compared in turn; the lexicographically later
+    /// set wins, and a set that is a prefix of the other loses. True when ours loses.</summary>
+    public static bool LosesTieBreak(IEnumerable<DnsRecord> ours, IEnumerable<DnsRecord> theirs)
+    {
+        static (int Class, int Type, byte[] Data)[] Sorted(IEnumerable<DnsRecord> records) => records
+            .Select(r => ((int)r.Class, (int)r.Type, DnsWriter.CanonicalData(r)))
+            .OrderBy(x => x.Item1).ThenBy(x => x.Item2).ThenBy(x => x.Item3, ByteOrder.Instance).ToArray();
+        var a = Sorted(ours);
+        var b = Sorted(theirs);
+        for (var i = 0; i < Math.Min(a.Length, b.Length); i++)
+        {
+            var c = a[i].Class.CompareTo(b[i].Class);
+            if (c == 0) c = a[i].Type.CompareTo(b[i].Type);
+            if (c == 0) c = ByteOrder.Instance.Compare(a[i].Data, b[i].Data);
+            if (c != 0) return c < 0;
+        }
+        return a.Length < b.Length;
+    }
+
+    private sealed class ByteOrder : IComparer<byte[]>
+    {
+        public static readonly ByteOrder Instance = new();
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+    }
+
     /// <summary>Legacy unicast (RFC 6762 §6.7): TTLs at most 10 s and no cache-flush bit.</summary>
     public static IReadOnlyList<DnsRecord> ForLegacy(IReadOnlyList<DnsRecord> records) =>
         records.Select(r => r with { Ttl = Math.Min(r.Ttl, 10u), CacheFlush = false }).ToArray();

@@ -20,6 +20,7 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
     private readonly Lock _sync = new();
     private BridgeAdvertisement? _ad;
     private bool _probing;
+    private bool _lostTieBreak;
     private TaskCompletionSource _conflict = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _runner;
 
@@ -49,6 +50,14 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
                 await Task.Delay(conflicts >= 15 ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250)), time, ct).ConfigureAwait(false);
                 if (!await ProbeAsync(ad, conflict.Task, ct).ConfigureAwait(false))
                 {
+                    bool tie;
+                    lock (_sync) (tie, _lostTieBreak) = (_lostTieBreak, false);
+                    if (tie)
+                    {
+                        log.LogInformation("mDNS: another host is probing for {Instance} too; probing again in a second", ad.Instance);
+                        await Task.Delay(TimeSpan.FromSeconds(1), time, ct).ConfigureAwait(false);
+                        continue;
+                    }
                     conflicts++;
                     var next = ad.Renamed();
                     log.LogWarning("mDNS: {Instance} is taken on the network; trying {Next}", ad.Instance, next.Instance);
@@ -120,9 +129,20 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
             if (MdnsAnswerer.Conflicts(m, ad, ours)) conflict.TrySetResult();
             return;
         }
-        // While probing the names are not ours yet; simultaneous-probe tie-breaking (§8.2) is not
-        // done: the loser finds out from the winner's announcement instead.
-        if (probing) return;
+        if (probing)
+        {
+            // Someone else probing for our names at the same time: the lexicographically
+            // earlier proposal backs off for a second and probes again (RFC 6762 §8.2).
+            var theirs = m.Authorities.Where(r => ad.OwnsName(r.Name)).ToArray();
+            if (theirs.Length == 0) return;
+            var ours = ad.Unique(received.Interface.Addresses).Where(r => theirs.Any(t => t.Name == r.Name));
+            if (MdnsAnswerer.LosesTieBreak(ours, theirs))
+            {
+                lock (_sync) _lostTieBreak = true;
+                conflict.TrySetResult();
+            }
+            return;
+        }
         var reply = MdnsAnswerer.Answer(m, ad.Records(received.Interface.Addresses));
         if (reply is null) return;
         _ = ReplyAsync(received, reply, _stop.Token);

@@ -125,3 +125,36 @@ public sealed class MdnsAnswererTests
         Assert.Equal("devicebridge-abcdefghijklmnop-2", next.Host.Labels[0]);
     }
 }
+
+/// <summary>RFC 6762 §8.2 tie-breaking between simultaneous probes.</summary>
+public sealed class ProbeTieBreakTests
+{
+    private static readonly BridgeAdvertisement Ad = new("abcdefghijklmnop", 8970);
+
+    [Fact]
+    public void The_lexicographically_earlier_proposal_loses()
+    {
+        var low = Ad.Unique([IPAddress.Parse("192.168.1.10")]).Where(r => r.Type == DnsType.A).ToArray();
+        var high = Ad.Unique([IPAddress.Parse("192.168.1.20")]).Where(r => r.Type == DnsType.A).ToArray();
+        Assert.True(MdnsAnswerer.LosesTieBreak(low, high));
+        Assert.False(MdnsAnswerer.LosesTieBreak(high, low));
+        Assert.False(MdnsAnswerer.LosesTieBreak(high, high));
+    }
+
+    [Fact]
+    public void A_proposal_that_is_a_prefix_of_the_other_loses()
+    {
+        var one = Ad.Unique([IPAddress.Parse("192.168.1.10")]).Where(r => r.Type == DnsType.A).ToArray();
+        var two = Ad.Unique([IPAddress.Parse("192.168.1.10"), IPAddress.Parse("192.168.1.11")]).Where(r => r.Type == DnsType.A).ToArray();
+        Assert.True(MdnsAnswerer.LosesTieBreak(one, two));
+        Assert.False(MdnsAnswerer.LosesTieBreak(two, one));
+    }
+
+    [Fact]
+    public void Canonical_data_has_no_compression()
+    {
+        var srv = Ad.Unique([]).First(r => r.Type == DnsType.Srv);
+        var bytes = DnsWriter.CanonicalData(srv);
+        Assert.Equal(6 + 1 + "devicebridge-abcdefghijklmnop".Length + 1 + "local".Length + 1, bytes.Length);
+    }
+}
