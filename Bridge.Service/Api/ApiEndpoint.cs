@@ -31,6 +31,7 @@ public static class ApiEndpoint
             }
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+            using var revocation = context.RequestServices.GetRequiredService<RevocationWatch>().Watch(claims!.TokenId, stop);
             var session = new ApiSession(socket, claims!, dispatcher, hub, options.Value, loggers.CreateLogger<ApiSession>());
             await session.RunAsync(stop.Token);
         });

@@ -34,6 +34,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new TokenStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.Dir, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TokenService>();
         services.AddSingleton<PairingCodes>();
+        services.AddSingleton<RevocationWatch>();
         if (!string.IsNullOrWhiteSpace(config[$"{Relay.RelayOptions.Section}:{nameof(Relay.RelayOptions.Url)}"]))
         {
             // A background loop: it never delays start-up, and the local API works without it.

@@ -81,6 +81,8 @@ public sealed class PairingApiTests
             .Single(t => t.GetProperty("name").GetString() == "phone");
         Assert.True(again.GetProperty("revoked").GetBoolean());
 
+        // The session open at the time is dropped, and the token cannot connect again.
+        await Infrastructure.Wait.UntilAsync(() => victim.State != System.Net.WebSockets.WebSocketState.Open, TimeSpan.FromSeconds(5), "the revoked session to end");
         var refused = await Assert.ThrowsAnyAsync<System.Net.WebSockets.WebSocketException>(() => ApiClient.ConnectAsync(bridge.Url, phone));
         using var http = new HttpClient();
         http.DefaultRequestHeaders.Authorization = new("Bearer", phone);
