@@ -44,11 +44,19 @@ public sealed class ModbusRig : IAsyncDisposable
     public static async Task<ModbusRig> StartAsync(double pollSeconds = 0.3, params string[] extra)
     {
         var rig = new ModbusRig(await SocatPair.StartAsync());
-        rig.Slaves = DefaultSlaves();
-        rig.Bus = ModbusSlaveBus.OnDevice(rig.Pair.B, rig.Slaves);
-        rig.Bridge = await TestBridge.StartAsync(null, false, s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(rig.Logs),
-            BridgeArgs(rig.Pair.A, pollSeconds, extra));
-        return rig;
+        try
+        {
+            rig.Slaves = DefaultSlaves();
+            rig.Bus = ModbusSlaveBus.OnDevice(rig.Pair.B, rig.Slaves);
+            rig.Bridge = await TestBridge.StartAsync(null, false, s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(rig.Logs),
+                BridgeArgs(rig.Pair.A, pollSeconds, extra));
+            return rig;
+        }
+        catch
+        {
+            await rig.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The slaves' end of the line again, after the pair was restarted.</summary>
@@ -67,8 +75,21 @@ public sealed class ModbusRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Bridge is not null) await Bridge.DisposeAsync();
-        if (Bus is not null) await Bus.DisposeAsync();
-        await Pair.DisposeAsync();
+        // socat must go even when stopping the bridge throws, or the test run leaks processes.
+        try
+        {
+            if (Bridge is not null) await Bridge.DisposeAsync();
+        }
+        finally
+        {
+            try
+            {
+                if (Bus is not null) await Bus.DisposeAsync();
+            }
+            finally
+            {
+                await Pair.DisposeAsync();
+            }
+        }
     }
 }

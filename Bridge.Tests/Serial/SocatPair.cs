@@ -45,7 +45,15 @@ public sealed class SocatPair : IAsyncDisposable
         };
         _socat.BeginErrorReadLine();
         _socat.BeginOutputReadLine();
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        try
+        {
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch
+        {
+            await KillAsync();
+            throw;
+        }
     }
 
     public async Task KillAsync()
