@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Net.WebSockets;
 using System.Text;
 
@@ -53,9 +54,11 @@ public sealed class BadInputApiTests(DemoBridgeFixture fixture) : IClassFixture<
         {
             var reply = await client.RequestAsync(new { op = "set", device = "lamp-1", state = new { power = "on", brightness = 500 } });
             JsonAssert.Error(reply, "invalid_value");
-            // A ping after the refusal has travelled the same connection; a command sent
-            // before it would have reached the simulated lamp by the time a set round-trips.
+            // A set after the refusal travels the same path; a command sent for the refused
+            // request would have reached the simulated lamp before this one.
             JsonAssert.Ok(await client.RequestAsync(new { op = "set", device = "lamp-1", state = new { brightness = 60 } }));
+            // The lamp raises its event after answering, so its count may trail the reply.
+            await Wait.UntilAsync(() => Volatile.Read(ref commands) >= 1, TimeSpan.FromSeconds(5), "the lamp's command event");
         }
         finally
         {
