@@ -38,6 +38,8 @@ public sealed class BridgeApp : IAsyncDisposable
         builder.Configuration.GetSection(ApiOptions.Section).Bind(apiOptions);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(apiOptions.Bind), apiOptions.Port));
         builder.Host.UseSystemd();
+        // Serilog writes the console; the default console provider would print everything twice.
+        builder.Logging.ClearProviders();
         builder.Services.AddSerilog((_, logger) => logger
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)

@@ -16,6 +16,9 @@ public sealed class DemoProcessTests : IDisposable
         await using var bridge = BridgeProcess.Start("--demo", "--Api:Port=0", "--Mqtt:Port=0", $"--Data:Dir={_dir}");
         await bridge.WaitReadyAsync(expectToken: true, TimeSpan.FromSeconds(60));
         Assert.Matches("^[a-z2-7]{16}$", bridge.BridgeId);
+        // Each event is logged once, in the structured format (no second console provider).
+        Assert.Single(bridge.Output.Split('\n'), l => l.Contains("Device lamp-1 is online"));
+        Assert.DoesNotContain("info: Bridge.Service", bridge.Output);
         await using var client = await ApiClient.ConnectAsync(bridge.ApiUrl!, bridge.Token!);
         var devices = (await client.RequestAsync(new { op = "devices" })).GetProperty("devices");
         Assert.True(devices.GetArrayLength() >= 5);
