@@ -63,7 +63,10 @@ public sealed class LoadGenCommandTests
         Assert.Equal(300, bridge.Sets);
         Assert.Equal(0, bridge.ConcurrencyViolations);
         Assert.Equal(0, bridge.Unchanged);
-        Assert.All(bridge.SetsPerDevice.Values, n => Assert.InRange(n, 15, 35));
+        // 25 each on average; replies finish out of order on a busy machine, so allow a wide
+        // band: what matters is that no device is starved or hogged.
+        Assert.Equal(12, bridge.SetsPerDevice.Count);
+        Assert.All(bridge.SetsPerDevice.Values, n => Assert.InRange(n, 8, 45));
     }
 
     [Fact]
