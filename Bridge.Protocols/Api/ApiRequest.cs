@@ -38,9 +38,15 @@ public sealed class ApiRequest : IDisposable
             return false;
         }
         JsonDocument doc;
+        bool trailing;
         try
         {
-            doc = JsonDocument.Parse(frame, new JsonDocumentOptions { MaxDepth = 16 });
+            // ParseValue copies the frame into the document's own pooled memory: requests outlive
+            // the receive buffer (a set waits for its device while the next frame is read into it).
+            var reader = new Utf8JsonReader(frame.Span, new JsonReaderOptions { MaxDepth = 16 });
+            doc = JsonDocument.ParseValue(ref reader);
+            try { trailing = reader.Read(); }
+            catch (JsonException) { trailing = true; }
         }
         catch (JsonException e)
         {
@@ -56,6 +62,12 @@ public sealed class ApiRequest : IDisposable
         }
         if (root.TryGetProperty("id", out var idJson) && idJson.ValueKind == JsonValueKind.String)
             id = idJson.GetString();
+        if (trailing)
+        {
+            doc.Dispose();
+            error = "malformed JSON: data after the request object (one request per frame)";
+            return false;
+        }
         if (id is null)
         {
             doc.Dispose();

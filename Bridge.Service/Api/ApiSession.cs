@@ -65,59 +65,28 @@ public sealed class ApiSession
 
     private async Task ReceiveLoopAsync(CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        try
+        using var message = new WebSocketMessageBuffer(ApiRequest.MaxFrameBytes);
+        while (true)
         {
-            while (true)
+            var (type, tooBig) = await message.ReadAsync(_socket, ct).ConfigureAwait(false);
+            if (type == WebSocketMessageType.Close)
             {
-                var length = 0;
-                var oversized = false;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    if (length == buffer.Length)
-                    {
-                        if (buffer.Length > ApiRequest.MaxFrameBytes)
-                        {
-                            // Too big: drop the rest of this message, keep the connection.
-                            oversized = true;
-                            length = 0;
-                        }
-                        else
-                        {
-                            var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                            buffer.AsSpan(0, length).CopyTo(bigger);
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            buffer = bigger;
-                        }
-                    }
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    if (_socket.State == WebSocketState.CloseReceived)
-                        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct).ConfigureAwait(false);
-                    return;
-                }
-                if (oversized || length > ApiRequest.MaxFrameBytes)
-                {
-                    await ReplyErrorAsync(null, ErrorCodes.BadRequest, $"frame is over the {ApiRequest.MaxFrameBytes}-byte limit").ConfigureAwait(false);
-                    continue;
-                }
-                if (result.MessageType == WebSocketMessageType.Binary)
-                {
-                    await ReplyErrorAsync(null, ErrorCodes.BadRequest, "send requests as text frames of JSON").ConfigureAwait(false);
-                    continue;
-                }
-                await HandleFrameAsync(buffer.AsMemory(0, length)).ConfigureAwait(false);
+                if (_socket.State == WebSocketState.CloseReceived)
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct).ConfigureAwait(false);
+                return;
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (tooBig)
+            {
+                // Too big: the rest of it was dropped; the connection stays up for the next frame.
+                await ReplyErrorAsync(null, ErrorCodes.BadRequest, $"frame is over the {ApiRequest.MaxFrameBytes}-byte limit").ConfigureAwait(false);
+                continue;
+            }
+            if (type == WebSocketMessageType.Binary)
+            {
+                await ReplyErrorAsync(null, ErrorCodes.BadRequest, "send requests as text frames of JSON").ConfigureAwait(false);
+                continue;
+            }
+            await HandleFrameAsync(message.Message).ConfigureAwait(false);
         }
     }
 

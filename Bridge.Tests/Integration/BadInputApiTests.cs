@@ -31,6 +31,7 @@ public sealed class BadInputApiTests(DemoBridgeFixture fixture) : IClassFixture<
     [InlineData("{\"id\":\"x16\",\"op\":\"set\",\"device\":\"lamp-1\"}", "bad_request")]
     [InlineData("{\"id\":\"x17\",\"op\":\"set\",\"device\":\"lamp-1\",\"state\":{}}", "bad_request")]
     [InlineData("{\"id\":\"x18\",\"op\":\"set\",\"device\":\"lamp-1\",\"state\":\"on\"}", "bad_request")]
+    [InlineData("{\"id\":\"x20\",\"op\":\"ping\"} {\"id\":\"x21\",\"op\":\"ping\"}", "bad_request")]
     [InlineData("{\"id\":\"x19\",\"op\":\"set\",\"device\":\"water-heater-1\",\"state\":{\"target_temperature\":80}}", "invalid_value")]
     public async Task Bad_requests_get_the_right_error_and_the_connection_stays_up(string frame, string code)
     {
