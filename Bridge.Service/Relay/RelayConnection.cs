@@ -1,3 +1,4 @@
+using Bridge.Protocols.Buffers;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
@@ -102,36 +103,15 @@ public sealed class RelayConnection
 
     private async Task ReceiveLoopAsync(CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
+        // The relay never sends more than a client frame plus a header; beyond 1 MiB something is wrong.
+        using var message = new WebSocketMessageBuffer(1024 * 1024, 16 * 1024);
+        while (true)
         {
-            while (true)
-            {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    if (length == buffer.Length)
-                    {
-                        // The relay never sends more than a client frame plus a header; beyond 1 MiB something is wrong.
-                        if (buffer.Length >= 1024 * 1024) throw new WebSocketException(WebSocketError.Faulted, "envelope too big");
-                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, length).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
-                    }
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-                if (result.MessageType == WebSocketMessageType.Close) return;
-                Volatile.Write(ref _lastHeard, _time.GetTimestamp());
-                Handle(buffer.AsSpan(0, length), ct);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            var (type, tooBig) = await message.ReadAsync(_socket, ct).ConfigureAwait(false);
+            if (type == WebSocketMessageType.Close) return;
+            if (tooBig) throw new WebSocketException(WebSocketError.Faulted, "envelope too big");
+            Volatile.Write(ref _lastHeard, _time.GetTimestamp());
+            Handle(message.Message.Span, ct);
         }
     }
 
