@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
+using Bridge.Protocols.Buffers;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Backplane;
 using Bridge.Relay.Clients;
@@ -92,39 +93,19 @@ public sealed class BridgeLink
 
     private async Task ReceiveLoopAsync(CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
+        using var message = new WebSocketMessageBuffer(_options.MaxLinkFrameBytes, 16 * 1024);
+        while (true)
         {
-            while (true)
+            var (type, tooBig) = await message.ReadAsync(_socket, ct).ConfigureAwait(false);
+            if (type == WebSocketMessageType.Close) return;
+            if (tooBig)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    if (length == buffer.Length)
-                    {
-                        if (buffer.Length >= _options.MaxLinkFrameBytes)
-                        {
-                            _metrics.BadLinkFrame();
-                            await _socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, "envelope too big", ct).ConfigureAwait(false);
-                            return;
-                        }
-                        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _options.MaxLinkFrameBytes));
-                        buffer.AsSpan(0, length).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
-                    }
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-                if (result.MessageType == WebSocketMessageType.Close) return;
-                await HandleAsync(buffer.AsMemory(0, length)).ConfigureAwait(false);
+                _metrics.BadLinkFrame();
+                await _socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, "envelope too big", ct).ConfigureAwait(false);
+                return;
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // HandleAsync copies what it keeps (sessions take a span), so the buffer can be reused.
+            await HandleAsync(message.Message).ConfigureAwait(false);
         }
     }
 

@@ -87,10 +87,11 @@ public sealed class ModbusBridgeTests
         var reply = await client.RequestAsync(new { op = "set", device = "ac-1", state = new { fan_speed = "high" } });
         JsonAssert.Ok(reply);
         Assert.Equal("high", State(reply).GetProperty("fan_speed").GetString());
-        // Each command ended its burst with a clean reply: two bursts, two warnings, not one per bad byte.
+        // Each command ended its burst with a clean reply: two bursts, two warnings, not one per bad
+        // byte. Under load a cut frame can time out and be retried, which starts one more burst.
         var warnings = rig.Logs.Events.Where(e => e.Level == LogLevel.Warning && e.Text.Contains("discarded")).ToList();
-        Assert.Equal(2, warnings.Count);
-        Assert.Contains("bad CRC", warnings[1].Text);
+        Assert.InRange(warnings.Count, 2, 3);
+        Assert.Contains(warnings, w => w.Text.Contains("bad CRC"));
     }
 
     [Fact]
