@@ -103,6 +103,12 @@ public abstract partial class SimulatedDevice : IAsyncDisposable
 
     private protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
 
+    /// <summary>Whether <see cref="SimulatedHome.StartAsync"/> connects it (a Shelly with MQTT disabled does not).</summary>
+    internal virtual bool ConnectsOnStart => true;
+
+    /// <summary>Cancelled when the device is disposed.</summary>
+    private protected CancellationToken Stopping => _stopping.Token;
+
     /// <summary>The current connection if it is up.</summary>
     private protected DeviceLink? Link => _link is { IsConnected: true } l ? l : null;
 
@@ -164,6 +170,8 @@ public abstract partial class SimulatedDevice : IAsyncDisposable
             // As above: lost with the connection.
         }
     }
+
+    private protected void RaiseCommandReceived(string name) => CommandReceived?.Invoke(name);
 
     private void Raise(string topic, in ReadOnlySequence<byte> payload)
     {

@@ -1,3 +1,5 @@
+using System.Net;
+using Bridge.Simulator.Mdns;
 using Bridge.Simulator.Scenario;
 using Bridge.Simulator.Shelly;
 using Bridge.Simulator.Tasmota;
@@ -13,6 +15,7 @@ public sealed class SimulatedHome : IAsyncDisposable
 
     private readonly List<SimulatedDevice> _devices;
     private readonly Dictionary<string, SimulatedDevice> _byId;
+    private readonly List<(ShellyDevice Device, ShellyHttpRpc Rpc)> _localRpc = [];
 
     public SimulatedHome(IEnumerable<SimulatedDevice> devices)
     {
@@ -79,13 +82,23 @@ public sealed class SimulatedHome : IAsyncDisposable
     {
         foreach (var d in _devices) d.UseBroker(host, port);
         var options = new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = ct };
-        await Parallel.ForEachAsync(_devices.Where(d => !d.StartOffline), options,
+        await Parallel.ForEachAsync(_devices.Where(d => !d.StartOffline && d.ConnectsOnStart), options,
             async (d, token) => await d.ConnectAsync(host, port, token).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the local RPC endpoint (HTTP on loopback) of every Shelly that serves one; returns
+    /// how mDNS would announce them (id, address, RPC port).</summary>
+    public async Task<IReadOnlyList<ShellyAnnouncement>> StartLocalRpcAsync(CancellationToken ct = default)
+    {
+        foreach (var shelly in _devices.OfType<ShellyDevice>().Where(d => d.ServesLocalRpc && _localRpc.All(l => l.Device != d)))
+            _localRpc.Add((shelly, await ShellyHttpRpc.StartAsync(shelly, IPAddress.Loopback, ct).ConfigureAwait(false)));
+        return _localRpc.Select(l => new ShellyAnnouncement(l.Device.Id, l.Rpc.EndPoint.Address, l.Rpc.EndPoint.Port, l.Device.App, l.Device.Version, l.Device.Generation)).ToArray();
     }
 
     /// <summary>Every device announces itself offline and disconnects.</summary>
     public async ValueTask DisposeAsync()
     {
+        foreach (var (_, rpc) in _localRpc) await rpc.DisposeAsync().ConfigureAwait(false);
         var options = new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism };
         await Parallel.ForEachAsync(_devices, options, async (d, _) => await d.DisposeAsync().ConfigureAwait(false)).ConfigureAwait(false);
     }

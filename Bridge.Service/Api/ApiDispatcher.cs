@@ -15,7 +15,7 @@ public sealed class ApiDispatcher
     private readonly DeviceRegistry _registry;
     private readonly CommandService _commands;
 
-    public ApiDispatcher(DeviceRegistry registry, CommandService commands, TokenStore tokens, Discovery.DiscoveredDevices discovered)
+    public ApiDispatcher(DeviceRegistry registry, CommandService commands, TokenStore tokens, Discovery.DiscoveredDevices discovered, Adoption.ShellyAdopter adopter)
     {
         _registry = registry;
         _commands = commands;
@@ -29,6 +29,7 @@ public sealed class ApiDispatcher
             ["tokens"] = (TokenScope.Admin, (s, r) => TokenOps.ListAsync(tokens, s, r)),
             ["revoke"] = (TokenScope.Admin, (s, r) => TokenOps.RevokeAsync(tokens, s, r)),
             ["discovered"] = (TokenScope.Install, (s, r) => Discovery.DiscoveredOps.ListAsync(discovered, s, r)),
+            ["adopt"] = (TokenScope.Install, (s, r) => Adoption.AdoptOps.AdoptAsync(adopter, s, r)),
         };
     }
 

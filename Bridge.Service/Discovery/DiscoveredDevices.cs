@@ -4,8 +4,12 @@ using Bridge.Service.Devices;
 
 namespace Bridge.Service.Discovery;
 
-/// <summary>A device found on the LAN by its own announcement.</summary>
-public sealed record DiscoveredDevice(string Id, string Protocol, IPAddress Address, int Port, string Name, string Source);
+/// <summary>A device found on the LAN by its own announcement, and the bridge's interface it was
+/// heard on (the one whose address the device can reach back; null when not known).</summary>
+public sealed record DiscoveredDevice(string Id, string Protocol, IPAddress Address, int Port, string Name, string Source)
+{
+    public LanInterface? Interface { get; init; }
+}
 
 /// <summary>Devices found by mDNS, keyed by their stable id (never by address): a device that
 /// moves is updated, one seen under several service types (Shelly: <c>_shelly</c> and
@@ -25,22 +29,25 @@ public sealed class DiscoveredDevices(DeviceRegistry registry, ILogger<Discovere
     /// <summary>Raised after a device was found, moved or lost.</summary>
     public event Action<DiscoveredDevice, bool>? Changed;
 
-    public void Found(DnsName serviceType, DnsName instance, SrvData srv, TxtData txt, IReadOnlyList<IPAddress> addresses)
+    /// <summary>An instance resolved: <paramref name="addresses"/> newest first (after a move the new one).</summary>
+    public void Found(DnsName serviceType, DnsName instance, SrvData srv, TxtData txt, IReadOnlyList<IPAddress> addresses, LanInterface? via = null)
     {
         if (addresses.Count == 0) return;
         var identity = DeviceIdentification.Identify(serviceType, instance.Labels[0], txt.ToDictionary());
         if (identity is not { } id) return;
         // _shelly and _esphomelib name the protocol's own port; _http may be the same device's web UI.
-        var found = new DiscoveredDevice(id.Id, id.Protocol, addresses[0], srv.Port, instance.Labels[0], "mdns");
+        var found = new DiscoveredDevice(id.Id, id.Protocol, addresses[0], srv.Port, instance.Labels[0], "mdns") { Interface = via };
         bool added, moved;
         lock (_sync)
         {
             added = !_byId.TryGetValue(id.Id, out var entry);
+            // A device with several addresses keeps the one it has while that is still announced: no flapping.
+            if (!added && addresses.Contains(entry!.Device.Address)) found = found with { Address = entry.Device.Address };
             if (added) _byId[id.Id] = entry = new Entry(found);
             var preferred = serviceType != DeviceIdentification.Http || entry!.Instances.All(i => i.Parent == DeviceIdentification.Http);
             moved = !added && !entry!.Device.Address.Equals(found.Address);
             if (preferred) entry!.Device = found;
-            else if (moved) entry!.Device = entry.Device with { Address = found.Address };
+            else if (moved) entry!.Device = entry.Device with { Address = found.Address, Interface = found.Interface ?? entry.Device.Interface };
             entry!.Instances.Add(instance);
             found = entry.Device;
         }
@@ -65,6 +72,12 @@ public sealed class DiscoveredDevices(DeviceRegistry registry, ILogger<Discovere
         if (gone is null) return;
         log.LogInformation("{Protocol} device {DeviceId} is no longer announced", gone.Protocol, gone.Id);
         Changed?.Invoke(gone, false);
+    }
+
+    /// <summary>The device with this id, as last announced; null when none is (or no longer).</summary>
+    public DiscoveredDevice? Find(string id)
+    {
+        lock (_sync) return _byId.TryGetValue(id, out var entry) ? entry.Device : null;
     }
 
     public IReadOnlyList<(DiscoveredDevice Device, bool Adopted)> List()

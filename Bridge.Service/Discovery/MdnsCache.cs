@@ -53,12 +53,15 @@ public sealed class MdnsCache(TimeProvider time)
         }
     }
 
-    /// <summary>Unexpired records of a name and type, with their remaining TTL.</summary>
+    /// <summary>Unexpired records of a name and type, with their remaining TTL, the most recently heard
+    /// first: after a move (a new A record with cache-flush) the new address leads while the old one
+    /// lives out its last second.</summary>
     public IReadOnlyList<DnsRecord> Get(DnsName name, DnsType type)
     {
         var now = time.GetUtcNow();
         lock (_sync)
             return _entries.Values.Where(e => e.Expires > now && e.Record.Type == type && e.Record.Name == name)
+                .OrderByDescending(e => e.Received)
                 .Select(e => e.Record.WithTtl(Remaining(e, now))).ToArray();
     }
 

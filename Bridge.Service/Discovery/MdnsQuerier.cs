@@ -18,6 +18,8 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
     private readonly MdnsCache _cache = new(time);
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<(DnsName, DnsType), DateTimeOffset> _asked = [];
+    /// <summary>Where each host's address was last heard: the interface a device is reachable on.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DnsName, LanInterface> _hostInterface = new();
     private readonly Lock _sync = new();
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
@@ -48,8 +50,10 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
                     nextBrowse = now + interval;
                     interval = interval * 2 > MaxInterval ? MaxInterval : interval * 2;
                 }
-                foreach (var gone in _cache.RemoveExpired())
-                    if (gone.Data is PtrData ptr && IsBrowsed(gone.Name)) devices.Lost(ptr.Target);
+                var expired = _cache.RemoveExpired();
+                foreach (var instance in MdnsExpiry.LostInstances(expired, _cache, DeviceIdentification.BrowsedTypes)) devices.Lost(instance);
+                // An address that expired may leave another in its place (a move): report what remains.
+                if (expired.Count > 0) ResolveAll();
                 await RefreshAsync(ct).ConfigureAwait(false);
 
                 var wake = nextBrowse;
@@ -89,14 +93,20 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
         {
             _cache.Add(r);
             goodbye |= r.Ttl == 0;
+            if (r.Type == DnsType.A && r.Ttl > 0) _hostInterface[r.Name] = received.Interface;
         }
+        ResolveAll();
+        if (goodbye) _wake.TrySetResult();
+    }
+
+    private void ResolveAll()
+    {
         var missing = new List<DnsQuestion>();
         foreach (var type in DeviceIdentification.BrowsedTypes)
             foreach (var ptr in _cache.Get(type, DnsType.Ptr))
                 Resolve(type, ((PtrData)ptr.Data).Target, missing);
         var ask = missing.Distinct().Where(Ask).ToArray();
         if (ask.Length > 0) _ = SendAsync(DnsMessage.Query(ask), _stop.Token);
-        if (goodbye) _wake.TrySetResult();
     }
 
     /// <summary>Reports the instance when SRV, TXT and an address are cached; else notes what to ask.</summary>
@@ -115,7 +125,7 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
             return;
         }
         if (txt is null) return;
-        devices.Found(type, instance, (SrvData)srv.Data, (TxtData)txt.Data, addresses);
+        devices.Found(type, instance, (SrvData)srv.Data, (TxtData)txt.Data, addresses, _hostInterface.GetValueOrDefault(host));
     }
 
     private bool Ask(DnsQuestion q)
@@ -145,8 +155,6 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
             log.LogError(e, "mDNS: sending a query failed");
         }
     }
-
-    private static bool IsBrowsed(DnsName name) => DeviceIdentification.BrowsedTypes.Contains(name);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

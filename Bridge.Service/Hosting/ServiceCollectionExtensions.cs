@@ -83,6 +83,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DemoHome>());
         Serial.SerialServiceCollectionExtensions.AddSerial(services, config);
         services.AddDiscovery(config);
+        Adoption.AdoptionServices.AddAdoption(services, config);
         return services;
     }
 }

@@ -1,10 +1,12 @@
 namespace Bridge.Simulator.Cli;
 
-/// <summary><c>devices --mqtt mqtt://host:port [--scenario FILE] [--lamps N]</c>: runs simulated devices
-/// until cancelled, printing <c>Simulator: &lt;n&gt; devices connected</c> once they are all announced.</summary>
+/// <summary><c>devices --mqtt mqtt://host:port [--scenario FILE] [--lamps N] [--mdns]</c>: runs simulated devices
+/// until cancelled, printing <c>Simulator: &lt;n&gt; devices connected</c> once they are all announced. Shelly
+/// devices with a local RPC print its URL; <c>--mdns</c> also announces them on mDNS (multicast on
+/// loopback: run it only inside a network namespace of your own, see docs/simulator.md).</summary>
 public static class DevicesCommand
 {
-    public const string Usage = "usage: devices [--mqtt mqtt://127.0.0.1:1883] [--scenario FILE | --lamps N]";
+    public const string Usage = "usage: devices [--mqtt mqtt://127.0.0.1:1883] [--scenario FILE | --lamps N] [--mdns]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -12,6 +14,7 @@ public static class DevicesCommand
         var mqtt = "mqtt://127.0.0.1:1883";
         string? scenario = null;
         int? lamps = null;
+        var mdns = false;
         for (var i = 0; i < args.Length; i++)
         {
             string? Next() => i + 1 < args.Length ? args[++i] : null;
@@ -19,6 +22,7 @@ public static class DevicesCommand
             {
                 case "--mqtt": mqtt = Next() ?? ""; break;
                 case "--scenario": scenario = Next(); break;
+                case "--mdns": mdns = true; break;
                 case "--lamps":
                     if (!int.TryParse(Next(), out var n) || n < 1)
                     {
@@ -62,6 +66,9 @@ public static class DevicesCommand
                 stderr.WriteLine($"Simulator: cannot connect to the broker at {host}:{port}: {e.Message}");
                 return 1;
             }
+            var local = await home.StartLocalRpcAsync(ct).ConfigureAwait(false);
+            foreach (var a in local) stdout.WriteLine($"Simulator: {a.Id} local RPC http://{a.Address}:{a.Port}/rpc");
+            await using var announcer = mdns && local.Count > 0 ? await Mdns.MdnsShellyCrowd.StartAsync(local).ConfigureAwait(false) : null;
             stdout.WriteLine($"Simulator: {home.Devices.Count(d => d.IsConnected)} devices connected");
             stdout.Flush();
             try

@@ -5,9 +5,13 @@ using Bridge.Protocols.Dns;
 
 namespace Bridge.Simulator.Mdns;
 
+/// <summary>One simulated Shelly as mDNS shows it: id (instance and host name), address, the port of
+/// its local RPC (80 on a real device), and the TXT values Gen2+ devices publish.</summary>
+public sealed record ShellyAnnouncement(string Id, IPAddress Address, int Port = 80, string App = "Plus1", string Version = "1.4.4", int Generation = 2);
+
 /// <summary>A crowd of Shelly Gen2 devices as mDNS sees them (PROTOCOLS.md §3.5): each
-/// announces <c>_shelly._tcp</c> with its device id as instance and host name, TXT <c>gen=2</c>,
-/// port 80. They share one socket on 5353 (ReuseAddress, joined on loopback), announce once at
+/// announces <c>_shelly._tcp</c> with its device id as instance and host name, TXT <c>gen</c>,
+/// <c>app</c>, <c>ver</c>, and the port of its local RPC. They share one socket on 5353 (ReuseAddress, joined on loopback), announce once at
 /// start, answer browse and resolve queries, and say goodbye when stopped. Loopback only: meant
 /// for the test network namespace, where loopback carries multicast.</summary>
 public sealed class MdnsShellyCrowd : IAsyncDisposable
@@ -24,18 +28,22 @@ public sealed class MdnsShellyCrowd : IAsyncDisposable
     private readonly Task _loop;
     private readonly IPEndPoint _groupEndPoint;
 
-    private MdnsShellyCrowd(Socket socket, IEnumerable<string> ids, IPAddress address, int port)
+    private MdnsShellyCrowd(Socket socket, IEnumerable<ShellyAnnouncement> devices, int port)
     {
         _socket = socket;
         _groupEndPoint = new IPEndPoint(Group, port);
-        foreach (var id in ids) _devices[id] = Records(id, address);
+        foreach (var d in devices) _devices[d.Id] = Records(d);
         _loop = Task.Run(ReceiveLoopAsync);
     }
 
     public IReadOnlyCollection<string> Ids => _devices.Keys.ToArray();
 
     /// <summary>Starts <paramref name="count"/> devices named <c>shellyplus1-&lt;mac&gt;</c> and announces them.</summary>
-    public static async Task<MdnsShellyCrowd> StartAsync(int count, int port = 5353)
+    public static Task<MdnsShellyCrowd> StartAsync(int count, int port = 5353) =>
+        StartAsync(Enumerable.Range(1, count).Select(i => new ShellyAnnouncement($"shellyplus1-a8032a{i:x6}", IPAddress.Loopback)), port);
+
+    /// <summary>Starts announcing the given devices (addresses must be loopback ones).</summary>
+    public static async Task<MdnsShellyCrowd> StartAsync(IEnumerable<ShellyAnnouncement> devices, int port = 5353)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
@@ -44,23 +52,34 @@ public sealed class MdnsShellyCrowd : IAsyncDisposable
         socket.Bind(new IPEndPoint(IPAddress.Any, port));
         socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(Group, IPAddress.Loopback));
         socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, IPAddress.Loopback.GetAddressBytes());
-        var ids = Enumerable.Range(1, count).Select(i => $"shellyplus1-a8032a{i:x6}");
-        var crowd = new MdnsShellyCrowd(socket, ids, IPAddress.Loopback, port);
+        var crowd = new MdnsShellyCrowd(socket, devices, port);
         await crowd.SendAsync(crowd._devices.Values, ttl: null).ConfigureAwait(false);
         return crowd;
     }
 
-    private static DnsRecord[] Records(string id, IPAddress address)
+    private static DnsRecord[] Records(ShellyAnnouncement d)
     {
-        var instance = ServiceType.Prepend(id);
-        var host = Local.Prepend(id);
+        if (!IPAddress.IsLoopback(d.Address)) throw new ArgumentException($"Simulated devices live on loopback only, not {d.Address}.", nameof(d));
+        var instance = ServiceType.Prepend(d.Id);
+        var host = Local.Prepend(d.Id);
+        var txt = TxtData.FromPairs(("gen", d.Generation.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("app", d.App), ("ver", d.Version));
         return
         [
             new DnsRecord(ServiceType, DnsType.Ptr, 4500, new PtrData(instance)),
-            new DnsRecord(instance, DnsType.Srv, 120, new SrvData(0, 0, 80, host), CacheFlush: true),
-            new DnsRecord(instance, DnsType.Txt, 4500, TxtData.FromPairs(("gen", "2"), ("app", "Plus1"), ("ver", "1.4.4")), CacheFlush: true),
-            new DnsRecord(host, DnsType.A, 120, new AddressData(address), CacheFlush: true),
+            new DnsRecord(instance, DnsType.Srv, 120, new SrvData(0, 0, (ushort)d.Port, host), CacheFlush: true),
+            new DnsRecord(instance, DnsType.Txt, 4500, txt, CacheFlush: true),
+            new DnsRecord(host, DnsType.A, 120, new AddressData(d.Address), CacheFlush: true),
         ];
+    }
+
+    /// <summary>A device got a new address (DHCP): it announces its records again, the A record with
+    /// the cache-flush bit so others drop the old address.</summary>
+    public async Task MoveAsync(ShellyAnnouncement moved)
+    {
+        var records = Records(moved);
+        if (!_devices.ContainsKey(moved.Id)) throw new KeyNotFoundException($"No announced device '{moved.Id}'.");
+        _devices[moved.Id] = records;
+        await SendAsync([records], ttl: null).ConfigureAwait(false);
     }
 
     /// <summary>One device leaves: its goodbye (TTL 0) goes out and it stops answering.</summary>

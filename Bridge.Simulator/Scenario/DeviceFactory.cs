@@ -41,6 +41,13 @@ internal static class DeviceFactory
         device.Faults.DropRate = spec.DropRate;
         device.StartOffline = spec.StartOffline;
         if (device is TasmotaDevice tasmota && spec.TelePeriod is { } tele) tasmota.TelePeriod = tele;
+        if (device is ShellyDevice shelly)
+        {
+            if (!spec.Adopted) shelly.DisableMqtt();
+            shelly.ServesLocalRpc = spec.LocalRpc || !spec.Adopted;
+            shelly.RpcFaults.ErrorReplies = spec.RpcErrors;
+            shelly.RpcFaults.RefuseReboot = spec.RefuseReboot;
+        }
         return device;
     }
 

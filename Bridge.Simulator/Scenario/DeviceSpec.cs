@@ -20,4 +20,10 @@ internal sealed record DeviceSpec
     public double DropRate { get; init; }
     /// <summary>The device is switched off at start: <see cref="SimulatedHome.StartAsync"/> leaves it unconnected.</summary>
     public bool StartOffline { get; init; }
+    /// <summary>false: a Shelly fresh out of the box, MQTT off, reachable only by its local RPC (and mDNS).</summary>
+    public bool Adopted { get; init; } = true;
+    /// <summary>A Shelly that also serves its local RPC over HTTP (always so when not adopted).</summary>
+    public bool LocalRpc { get; init; }
+    public bool RpcErrors { get; init; }
+    public bool RefuseReboot { get; init; }
 }

@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace Bridge.Simulator.Scenario;
 
 /// <summary>Reads a scenario file: <c>{"devices":[{"protocol","type","id","name","mac"?,"module"?,"ip"?,
-/// "tele_period"?,"state":{...},"faults":{"reply_delay_ms","ignore_commands","drop_rate","start_offline"}}]}</c>.
+/// "tele_period"?,"adopted"?,"local_rpc"?,"state":{...},"faults":{"reply_delay_ms","ignore_commands","drop_rate","start_offline",
+/// "rpc_error","refuse_reboot"}}]}</c>.
 /// Every problem is collected and reported together.</summary>
 internal static class ScenarioReader
 {
@@ -66,6 +67,10 @@ internal static class ScenarioReader
         if (delayMs < 0) problems.Add($"{where}: faults.reply_delay_ms must not be negative");
         if (dropRate is < 0 or > 1) problems.Add($"{where}: faults.drop_rate must be within 0..1");
         var tele = Number(d, "tele_period", where, problems);
+        var shellyOnly = (d.TryGetProperty("adopted", out _) || d.TryGetProperty("local_rpc", out _)
+            || (faults.ValueKind == JsonValueKind.Object && (faults.TryGetProperty("rpc_error", out _) || faults.TryGetProperty("refuse_reboot", out _))));
+        if (shellyOnly && !string.Equals(protocol, "shelly", StringComparison.OrdinalIgnoreCase))
+            problems.Add($"{where}: 'adopted', 'local_rpc', faults.rpc_error and faults.refuse_reboot are for shelly devices only");
         if (problems.Count > before) return null;
         return new DeviceSpec
         {
@@ -82,6 +87,10 @@ internal static class ScenarioReader
             IgnoreCommands = Bool(faults, "ignore_commands"),
             DropRate = dropRate,
             StartOffline = Bool(faults, "start_offline"),
+            Adopted = !(d.TryGetProperty("adopted", out var adopted) && adopted.ValueKind == JsonValueKind.False),
+            LocalRpc = Bool(d, "local_rpc"),
+            RpcErrors = Bool(faults, "rpc_error"),
+            RefuseReboot = Bool(faults, "refuse_reboot"),
         };
     }
 

@@ -7,6 +7,8 @@ internal readonly record struct RpcError(int Code, string Message)
     public const int InvalidArgument = -103;
     /// <summary>A component id that the device does not have.</summary>
     public const int NotFound = -105;
+    /// <summary>The device cannot serve the call now (busy, e.g. updating).</summary>
+    public const int Unavailable = -114;
     /// <summary>A method the device does not have.</summary>
     public const int NoHandler = 404;
 

@@ -35,7 +35,7 @@ public abstract partial class ShellyDevice
         WriteComponentStatus(w);
         w.WriteEndObject();
         w.WriteStartObject("mqtt");
-        w.WriteBoolean("connected", true);
+        w.WriteBoolean("connected", IsConnected);
         w.WriteEndObject();
         w.WritePropertyName("sys");
         WriteSys(w);
@@ -81,15 +81,8 @@ public abstract partial class ShellyDevice
         w.WriteStartObject(Component);
         WriteComponentConfig(w);
         w.WriteEndObject();
-        w.WriteStartObject("mqtt");
-        w.WriteBoolean("enable", true);
-        w.WriteString("client_id", Id);
-        w.WriteString("topic_prefix", Id);
-        w.WriteBoolean("rpc_ntf", true);
-        w.WriteBoolean("status_ntf", false);
-        w.WriteBoolean("enable_rpc", true);
-        w.WriteBoolean("enable_control", true);
-        w.WriteEndObject();
+        w.WritePropertyName("mqtt");
+        _storedMqtt.Write(w);
         w.WriteStartObject("sys");
         w.WriteStartObject("device");
         w.WriteString("name", Name);

@@ -15,10 +15,6 @@ public abstract partial class ShellyDevice : SimulatedDevice
     private static readonly byte[] TrueText = "true"u8.ToArray();
     private static readonly byte[] FalseText = "false"u8.ToArray();
 
-    private readonly string _rpcTopic;
-    private readonly string _eventsTopic;
-    private readonly string _onlineTopic;
-    private readonly string _eventsDst;
     private ReplyRoute _lastReplyTo = new("", "");
 
     private protected ShellyDevice(string deviceId, string type, string name, string model, string app, int gen, TimeProvider? time)
@@ -28,10 +24,7 @@ public abstract partial class ShellyDevice : SimulatedDevice
         App = app;
         Generation = gen;
         Mac = MacFromId(deviceId);
-        _rpcTopic = ShellyTopics.Rpc(deviceId);
-        _eventsTopic = ShellyTopics.Events(deviceId);
-        _onlineTopic = ShellyTopics.Online(deviceId);
-        _eventsDst = deviceId + "/events";
+        _topics = new TopicSet(deviceId);
     }
 
     public string Mac { get; }
@@ -61,19 +54,19 @@ public abstract partial class ShellyDevice : SimulatedDevice
     /// <summary>The local button toggles the output.</summary>
     private protected abstract void Press(ref ComponentChange change);
 
-    private protected override string ClientId => Id;
-    private protected override string WillTopic => _onlineTopic;
+    private protected override string ClientId => _activeMqtt.ClientId ?? Id;
+    private protected override string WillTopic => _topics.Online;
     private protected override byte[] WillPayload => FalseText;
-    private protected override string CommandFilter => _rpcTopic;
+    private protected override string CommandFilter => _topics.Rpc;
     private protected override MqttQualityOfServiceLevel CommandQos => MqttQualityOfServiceLevel.AtLeastOnce;
-    private protected override string MalformedTopic => _eventsTopic;
+    private protected override string MalformedTopic => _topics.Events;
 
     private protected override Task AnnounceAsync(DeviceLink link, CancellationToken ct) =>
-        link.PublishAsync(_onlineTopic, TrueText, MqttQualityOfServiceLevel.AtLeastOnce, retain: true);
+        link.PublishAsync(_topics.Online, TrueText, MqttQualityOfServiceLevel.AtLeastOnce, retain: true);
 
     private protected override string? DescribeCommand(string topic, in ReadOnlySequence<byte> payload)
     {
-        if (!string.Equals(topic, _rpcTopic, StringComparison.Ordinal)) return null;
+        if (!string.Equals(topic, _topics.Rpc, StringComparison.Ordinal)) return null;
         var r = new Utf8JsonReader(payload);
         try
         {
@@ -94,7 +87,7 @@ public abstract partial class ShellyDevice : SimulatedDevice
 
     private protected override async Task HandleAsync(DeviceLink link, string topic, ReadOnlySequence<byte> payload)
     {
-        if (!string.Equals(topic, _rpcTopic, StringComparison.Ordinal)) return;
+        if (!string.Equals(topic, _topics.Rpc, StringComparison.Ordinal)) return;
         JsonDocument doc;
         try
         {
@@ -141,6 +134,7 @@ public abstract partial class ShellyDevice : SimulatedDevice
             await link.PublishAsync(ReplyTopic(src), reply.Written, MqttQualityOfServiceLevel.AtLeastOnce).ConfigureAwait(false);
         }
         if (change.Any) await PublishNotifyAsync(link, change).ConfigureAwait(false);
+        StartRebootIfRequested();
     }
 
     private protected override async Task OnButtonAsync(DeviceLink? link)
@@ -156,18 +150,19 @@ public abstract partial class ShellyDevice : SimulatedDevice
         else if (method.Equals(ShellyRpc.ShellyGetStatus, StringComparison.OrdinalIgnoreCase)) WriteStatus(w);
         else if (method.Equals("Shelly.GetConfig", StringComparison.OrdinalIgnoreCase)) WriteConfig(w);
         else if (method.Equals("Sys.GetStatus", StringComparison.OrdinalIgnoreCase)) WriteSys(w);
+        else if (TryInvokeSystem(method, p, w, out var systemError)) return systemError;
         else if (TryInvoke(method, p, w, ref change, out var error)) return error;
         else return RpcError.UnknownMethod(method);
         return null;
     }
 
-    private async Task PublishNotifyAsync(DeviceLink link, ComponentChange change)
+    private protected async Task PublishNotifyAsync(DeviceLink link, ComponentChange change)
     {
         using var buf = JsonBuffer.Rent();
         var w = buf.Writer;
         w.WriteStartObject();
         w.WriteString("src", Id);
-        w.WriteString("dst", _eventsDst);
+        w.WriteString("dst", _topics.EventsDst);
         w.WriteString("method", ShellyRpc.NotifyStatus);
         w.WriteStartObject("params");
         w.WriteNumber("ts", Math.Round(Time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0, 2));
@@ -176,7 +171,7 @@ public abstract partial class ShellyDevice : SimulatedDevice
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteEndObject();
-        await link.PublishAsync(_eventsTopic, buf.Written, MqttQualityOfServiceLevel.AtLeastOnce).ConfigureAwait(false);
+        await link.PublishAsync(_topics.Events, buf.Written, MqttQualityOfServiceLevel.AtLeastOnce).ConfigureAwait(false);
     }
 
     private string ReplyTopic(string src)
@@ -189,6 +184,15 @@ public abstract partial class ShellyDevice : SimulatedDevice
     }
 
     private sealed record ReplyRoute(string Src, string Topic);
+
+    /// <summary>The device's topics under one prefix (MQTT.topic_prefix, by default the device id).</summary>
+    private sealed record TopicSet(string Prefix)
+    {
+        public string Rpc { get; } = ShellyTopics.Rpc(Prefix);
+        public string Events { get; } = ShellyTopics.Events(Prefix);
+        public string Online { get; } = ShellyTopics.Online(Prefix);
+        public string EventsDst { get; } = Prefix + "/events";
+    }
 
     /// <summary><c>shellyplusplugs-e86beae8b1c0</c> → <c>E86BEAE8B1C0</c>.</summary>
     private static string MacFromId(string id)

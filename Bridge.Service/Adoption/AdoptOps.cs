@@ -1,0 +1,39 @@
+using Bridge.Protocols.Api;
+using Bridge.Service.Api;
+
+namespace Bridge.Service.Adoption;
+
+/// <summary>The op <c>adopt</c> (scope install): <c>{"op":"adopt","device":"&lt;discovered id&gt;"}</c> →
+/// <c>{"ok":true,"device":Device}</c> once the device is controllable (CONTRACT.md).</summary>
+public static class AdoptOps
+{
+    public static async ValueTask AdoptAsync(ShellyAdopter adopter, ApiSession session, ApiRequest request)
+    {
+        var id = request.GetString("device");
+        if (string.IsNullOrEmpty(id))
+        {
+            await session.ReplyErrorAsync(request.Id, ErrorCodes.BadRequest, "'device' (a string) is missing").ConfigureAwait(false);
+            return;
+        }
+        Devices.Device device;
+        try
+        {
+            device = await adopter.AdoptAsync(id, session.Closed).ConfigureAwait(false);
+        }
+        catch (AdoptFailedException e)
+        {
+            await session.ReplyErrorAsync(request.Id, e.Code, e.Message).ConfigureAwait(false);
+            return;
+        }
+        var view = device.View();
+        await session.ReplyAsync((request.Id, view), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("id", s.Id);
+            w.WriteBoolean("ok", true);
+            w.WritePropertyName("device");
+            ApiWriter.Device(w, s.view);
+            w.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+}

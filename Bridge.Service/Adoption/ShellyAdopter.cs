@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Bridge.Protocols.Api;
+using Bridge.Service.Devices;
+using Bridge.Service.Discovery;
+using Bridge.Service.Drivers.Shelly;
+using Bridge.Service.Mqtt;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Service.Adoption;
+
+/// <summary>Adopts a discovered Shelly: points it at the bridge's broker through its local RPC
+/// (MQTT.SetConfig), reboots it (Shelly.Reboot) and waits until the Shelly driver has it online over
+/// MQTT. Every failure says in what state the device was left, and is logged once.</summary>
+public sealed class ShellyAdopter(
+    DiscoveredDevices discovered,
+    DeviceRegistry registry,
+    ShellyLocalRpc rpc,
+    EmbeddedBroker embedded,
+    IOptions<MqttOptions> mqtt,
+    IOptions<AdoptOptions> options,
+    TimeProvider time,
+    ILogger<ShellyAdopter> log)
+{
+    private readonly ConcurrentDictionary<string, byte> _adopting = new(StringComparer.Ordinal);
+
+    public async Task<Device> AdoptAsync(string id, CancellationToken ct)
+    {
+        // Already on MQTT: adopted before (or configured by hand); nothing to do.
+        if (registry.TryGet(id, out var known) && known.Online && known.Protocol == ShellyDriver.DriverName) return known;
+        var found = discovered.Find(id) ?? throw new AdoptFailedException(ErrorCodes.UnknownDevice, $"no discovered device '{Short(id)}' (see op 'discovered')");
+        if (found.Protocol != ShellyDriver.DriverName)
+            throw new AdoptFailedException(ErrorCodes.BadRequest, $"'{Short(id)}' is a {found.Protocol} device; only Shelly devices can be adopted");
+        if (!_adopting.TryAdd(id, 0)) throw new AdoptFailedException(ErrorCodes.Busy, $"'{id}' is being adopted already");
+        try
+        {
+            return await AdoptCoreAsync(found, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _adopting.TryRemove(id, out _);
+        }
+    }
+
+    private async Task<Device> AdoptCoreAsync(DiscoveredDevice found, CancellationToken ct)
+    {
+        var o = options.Value;
+        var id = found.Id;
+        var broker = BrokerTarget.For(mqtt.Value, embedded.Port, found)
+            ?? throw new AdoptFailedException(ErrorCodes.ProvisionFailed, $"cannot tell which address of the bridge '{id}' can reach (found on no known interface); set Mqtt:Bind to it. Nothing was changed on the device");
+        var device = new IPEndPoint(found.Address, found.Port);
+        // Listen before the reboot, so a device quicker than this code is not missed.
+        var online = new TaskCompletionSource<Device>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnAvailability(Device d, bool up)
+        {
+            if (up && d.Id == id) online.TrySetResult(d);
+        }
+        registry.AvailabilityChanged += OnAvailability;
+        try
+        {
+            try
+            {
+                await rpc.CallAsync(device, "MQTT.SetConfig", w => WriteMqttConfig(w, broker, id), o.RpcTimeout, ct).ConfigureAwait(false);
+            }
+            catch (ShellyUnreachableException e)
+            {
+                log.LogWarning("Adopting {DeviceId} failed: {Reason}; nothing was changed on the device", id, e.Message);
+                throw new AdoptFailedException(ErrorCodes.DeviceOffline, $"the device does not answer at {device}: {e.Message}. Nothing was changed on it");
+            }
+            catch (ShellyRpcErrorException e)
+            {
+                log.LogWarning("Adopting {DeviceId} failed: {Reason}; nothing was changed on the device", id, e.Message);
+                throw new AdoptFailedException(ErrorCodes.ProvisionFailed, $"the device refused the MQTT settings ({e.Message}). Nothing was changed on it");
+            }
+            log.LogInformation("Adopting {DeviceId}: MQTT settings stored (broker {Broker}); rebooting it", id, broker);
+            try
+            {
+                await rpc.CallAsync(device, "Shelly.Reboot", null, o.RpcTimeout, ct).ConfigureAwait(false);
+            }
+            catch (ShellyRpcErrorException e)
+            {
+                log.LogWarning("Adopting {DeviceId} failed: it refused to reboot ({Reason}); it keeps the MQTT settings for {Broker} and uses them after its next restart", id, e.Message, broker);
+                throw new AdoptFailedException(ErrorCodes.ProvisionFailed, $"the device took the MQTT settings but refused to reboot ({e.Message}); it will use the bridge's broker after its next restart (power-cycle it, then adopt again)");
+            }
+            catch (ShellyUnreachableException e)
+            {
+                // A device restarting at once may drop the answer; whether it rebooted shows on MQTT.
+                log.LogInformation("Adopting {DeviceId}: no answer to Shelly.Reboot ({Reason}); waiting for it on MQTT", id, e.Message);
+            }
+            try
+            {
+                var adopted = await online.Task.WaitAsync(o.ConnectTimeout, time, ct).ConfigureAwait(false);
+                log.LogInformation("Adopted {DeviceId}: controlled over MQTT through {Broker}", id, broker);
+                return adopted;
+            }
+            catch (TimeoutException)
+            {
+                log.LogWarning("Adopting {DeviceId} timed out: it took the MQTT settings for {Broker} and was told to reboot, but did not come online on MQTT within {Timeout}; it stays configured for that broker",
+                    id, broker, o.ConnectTimeout);
+                throw new AdoptFailedException(ErrorCodes.Timeout,
+                    $"the device took the MQTT settings for {broker} and was told to reboot, but did not come online on MQTT within {o.ConnectTimeout.TotalSeconds:0.#} s; it stays configured for that broker (check it can reach {broker}, power-cycle it, then adopt again)");
+            }
+        }
+        finally
+        {
+            registry.AvailabilityChanged -= OnAvailability;
+        }
+    }
+
+    /// <summary>MQTT.SetConfig params: on, this broker, the device id as client id and topic prefix (how the
+    /// Shelly driver finds it), JSON-RPC notifications on. The external broker's credentials go along.</summary>
+    private void WriteMqttConfig(Utf8JsonWriter w, string broker, string id)
+    {
+        var o = mqtt.Value;
+        w.WriteStartObject("config");
+        w.WriteBoolean("enable", true);
+        w.WriteString("server", broker);
+        w.WriteString("client_id", id);
+        w.WriteString("topic_prefix", id);
+        w.WriteBoolean("rpc_ntf", true);
+        w.WriteBoolean("status_ntf", false);
+        w.WriteBoolean("enable_rpc", true);
+        w.WriteBoolean("enable_control", true);
+        if (!o.Embedded && !string.IsNullOrEmpty(o.Username))
+        {
+            w.WriteString("user", o.Username);
+            w.WriteString("pass", o.Password);
+        }
+        w.WriteEndObject();
+    }
+
+    private static string Short(string s) => s.Length <= 40 ? s : s[..40] + "…";
+}
