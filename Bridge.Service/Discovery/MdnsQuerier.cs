@@ -51,7 +51,7 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
                     interval = interval * 2 > MaxInterval ? MaxInterval : interval * 2;
                 }
                 var expired = _cache.RemoveExpired();
-                foreach (var instance in MdnsExpiry.LostInstances(expired, _cache, DeviceIdentification.BrowsedTypes)) devices.Lost(instance);
+                foreach (var instance in MdnsInstances.Lost(expired, _cache, DeviceIdentification.BrowsedTypes)) devices.Lost(instance);
                 // An address that expired may leave another in its place (a move): report what remains.
                 if (expired.Count > 0) ResolveAll();
                 await RefreshAsync(ct).ConfigureAwait(false);
@@ -112,20 +112,8 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
     /// <summary>Reports the instance when SRV, TXT and an address are cached; else notes what to ask.</summary>
     private void Resolve(DnsName type, DnsName instance, List<DnsQuestion> missing)
     {
-        var srv = _cache.Get(instance, DnsType.Srv).FirstOrDefault();
-        var txt = _cache.Get(instance, DnsType.Txt).FirstOrDefault();
-        if (srv is null) missing.Add(new DnsQuestion(instance, DnsType.Srv));
-        if (txt is null) missing.Add(new DnsQuestion(instance, DnsType.Txt));
-        if (srv is null) return;
-        var host = ((SrvData)srv.Data).Target;
-        var addresses = _cache.Get(host, DnsType.A).Select(a => ((AddressData)a.Data).Address).ToArray();
-        if (addresses.Length == 0)
-        {
-            missing.Add(new DnsQuestion(host, DnsType.A));
-            return;
-        }
-        if (txt is null) return;
-        devices.Found(type, instance, (SrvData)srv.Data, (TxtData)txt.Data, addresses, _hostInterface.GetValueOrDefault(host));
+        if (MdnsInstances.TryResolve(_cache, instance, missing, out var srv, out var txt, out var host, out var addresses))
+            devices.Found(type, instance, srv, txt, addresses, _hostInterface.GetValueOrDefault(host));
     }
 
     private bool Ask(DnsQuestion q)
