@@ -25,15 +25,6 @@ public static class AdoptOps
             await session.ReplyErrorAsync(request.Id, e.Code, e.Message).ConfigureAwait(false);
             return;
         }
-        var view = device.View();
-        await session.ReplyAsync((request.Id, view), static (w, s) =>
-        {
-            w.WriteStartObject();
-            w.WriteString("id", s.Id);
-            w.WriteBoolean("ok", true);
-            w.WritePropertyName("device");
-            ApiWriter.Device(w, s.view);
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        await session.ReplyDeviceAsync(request.Id, device.View()).ConfigureAwait(false);
     }
 }

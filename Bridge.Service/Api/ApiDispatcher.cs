@@ -61,16 +61,7 @@ public sealed class ApiDispatcher
     {
         if (!TryDevice(request, out var device, out var code, out var message))
             return session.ReplyErrorAsync(request.Id, code, message);
-        var view = device.View();
-        return session.ReplyAsync((request.Id, view), static (w, s) =>
-        {
-            w.WriteStartObject();
-            w.WriteString("id", s.Id);
-            w.WriteBoolean("ok", true);
-            w.WritePropertyName("device");
-            ApiWriter.Device(w, s.view);
-            w.WriteEndObject();
-        });
+        return session.ReplyDeviceAsync(request.Id, device.View());
     }
 
     private async ValueTask SetAsync(ApiSession session, ApiRequest request)

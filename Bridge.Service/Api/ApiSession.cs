@@ -146,6 +146,18 @@ public sealed class ApiSession
         return QueueAsync(OutgoingFrame.From(buffer));
     }
 
+    /// <summary><c>{"id":…,"ok":true,"device":Device}</c> (ops <c>get</c>, <c>adopt</c>).</summary>
+    public ValueTask ReplyDeviceAsync(string id, DeviceView device) =>
+        ReplyAsync((id, device), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("id", s.id);
+            w.WriteBoolean("ok", true);
+            w.WritePropertyName("device");
+            ApiWriter.Device(w, s.device);
+            w.WriteEndObject();
+        });
+
     public ValueTask ReplyOkAsync(string id)
     {
         var buffer = new PooledBufferWriter(64);

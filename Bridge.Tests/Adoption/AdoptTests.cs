@@ -17,10 +17,8 @@ public sealed class AdoptTests
     [Fact]
     public async Task Adopting_points_the_Shelly_at_the_broker_and_it_is_then_controlled_over_MQTT()
     {
-        await using var bridge = await TestBridge.StartAsync(null, false);
-        await using var shelly = await UnadoptedShelly.StartAsync("shellyplusplugs-a8032ab00001");
-        shelly.AnnounceTo(Discovered(bridge));
-        await using var client = await bridge.ConnectAsync(TokenScope.Install);
+        await using var scene = await Scene.StartAsync("shellyplusplugs-a8032ab00001", TokenScope.Install);
+        var (bridge, shelly, client) = (scene.Bridge, scene.Shelly, scene.Client);
 
         var before = Entry(await client.RequestAsync(new { op = "discovered" }), shelly.Id);
         Assert.False(before.GetProperty("adopted").GetBoolean());
@@ -48,10 +46,8 @@ public sealed class AdoptTests
     [Fact]
     public async Task Adopting_an_adopted_device_again_answers_at_once_without_touching_it()
     {
-        await using var bridge = await TestBridge.StartAsync(null, false);
-        await using var shelly = await UnadoptedShelly.StartAsync("shellyplusplugs-a8032ab00002");
-        shelly.AnnounceTo(Discovered(bridge));
-        await using var client = await bridge.ConnectAsync(TokenScope.Install);
+        await using var scene = await Scene.StartAsync("shellyplusplugs-a8032ab00002", TokenScope.Install);
+        var (bridge, shelly, client) = (scene.Bridge, scene.Shelly, scene.Client);
         JsonAssert.Ok(await client.RequestAsync(new { op = "adopt", device = shelly.Id }, Patience));
         var calls = new ConcurrentQueue<string>();
         shelly.Device.CommandReceived += calls.Enqueue;
@@ -76,10 +72,8 @@ public sealed class AdoptTests
     [Fact]
     public async Task A_control_token_cannot_adopt()
     {
-        await using var bridge = await TestBridge.StartAsync(null, false);
-        await using var shelly = await UnadoptedShelly.StartAsync("shellyplusplugs-a8032ab00003");
-        shelly.AnnounceTo(Discovered(bridge));
-        await using var client = await bridge.ConnectAsync(TokenScope.Control);
+        await using var scene = await Scene.StartAsync("shellyplusplugs-a8032ab00003", TokenScope.Control);
+        var (bridge, shelly, client) = (scene.Bridge, scene.Shelly, scene.Client);
         JsonAssert.Error(await client.RequestAsync(new { op = "adopt", device = shelly.Id }), "forbidden");
         Assert.False(shelly.Device.MqttConfig.Enable);
     }
@@ -87,11 +81,8 @@ public sealed class AdoptTests
     [Fact]
     public async Task A_device_answering_with_an_error_is_left_unchanged_and_the_reply_says_so()
     {
-        await using var bridge = await TestBridge.StartAsync(null, false);
-        await using var shelly = await UnadoptedShelly.StartAsync("shellyplusplugs-a8032ab00004");
-        shelly.Device.RpcFaults.ErrorReplies = true;
-        shelly.AnnounceTo(Discovered(bridge));
-        await using var client = await bridge.ConnectAsync(TokenScope.Install);
+        await using var scene = await Scene.StartAsync("shellyplusplugs-a8032ab00004", TokenScope.Install, d => d.RpcFaults.ErrorReplies = true);
+        var (bridge, shelly, client) = (scene.Bridge, scene.Shelly, scene.Client);
 
         var reply = await client.RequestAsync(new { op = "adopt", device = shelly.Id }, Patience);
 
@@ -104,11 +95,8 @@ public sealed class AdoptTests
     [Fact]
     public async Task A_device_that_does_not_answer_fails_with_device_offline_within_the_RPC_timeout()
     {
-        await using var bridge = await TestBridge.StartAsync(null, false, "--Adopt:RpcTimeout=00:00:01");
-        await using var shelly = await UnadoptedShelly.StartAsync("shellyplusplugs-a8032ab00005");
-        shelly.Device.Faults.IgnoreCommands = true;
-        shelly.AnnounceTo(Discovered(bridge));
-        await using var client = await bridge.ConnectAsync(TokenScope.Install);
+        await using var scene = await Scene.StartAsync("shellyplusplugs-a8032ab00005", TokenScope.Install, d => d.Faults.IgnoreCommands = true, "--Adopt:RpcTimeout=00:00:01");
+        var (bridge, shelly, client) = (scene.Bridge, scene.Shelly, scene.Client);
 
         var reply = await client.RequestAsync(new { op = "adopt", device = shelly.Id }, Patience);
 
@@ -120,11 +108,8 @@ public sealed class AdoptTests
     [Fact]
     public async Task A_device_that_never_restarts_times_out_and_the_reply_says_how_it_was_left()
     {
-        await using var bridge = await TestBridge.StartAsync(null, false, "--Adopt:ConnectTimeout=00:00:02");
-        await using var shelly = await UnadoptedShelly.StartAsync("shellyplusplugs-a8032ab00006");
-        shelly.Device.RpcFaults.RefuseReboot = true;
-        shelly.AnnounceTo(Discovered(bridge));
-        await using var client = await bridge.ConnectAsync(TokenScope.Install);
+        await using var scene = await Scene.StartAsync("shellyplusplugs-a8032ab00006", TokenScope.Install, d => d.RpcFaults.RefuseReboot = true, "--Adopt:ConnectTimeout=00:00:02");
+        var (bridge, shelly, client) = (scene.Bridge, scene.Shelly, scene.Client);
 
         var reply = await client.RequestAsync(new { op = "adopt", device = shelly.Id }, Patience);
 
@@ -147,6 +132,30 @@ public sealed class AdoptTests
     }
 
     private static DiscoveredDevices Discovered(TestBridge bridge) => bridge.App.Services.GetRequiredService<DiscoveredDevices>();
+
+    /// <summary>A bridge (no demo home), an unadopted Shelly it has discovered, and a client of the given scope.</summary>
+    private sealed class Scene : IAsyncDisposable
+    {
+        public required TestBridge Bridge { get; init; }
+        public required UnadoptedShelly Shelly { get; init; }
+        public required ApiClient Client { get; init; }
+
+        public static async Task<Scene> StartAsync(string id, TokenScope scope, Action<Bridge.Simulator.Shelly.ShellyPlug>? faults = null, params string[] bridgeArgs)
+        {
+            var bridge = await TestBridge.StartAsync(null, false, bridgeArgs);
+            var shelly = await UnadoptedShelly.StartAsync(id);
+            faults?.Invoke(shelly.Device);
+            shelly.AnnounceTo(Discovered(bridge));
+            return new Scene { Bridge = bridge, Shelly = shelly, Client = await bridge.ConnectAsync(scope) };
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Client.DisposeAsync();
+            await Shelly.DisposeAsync();
+            await Bridge.DisposeAsync();
+        }
+    }
 
     private static System.Text.Json.JsonElement Entry(System.Text.Json.JsonElement reply, string id)
     {
