@@ -57,6 +57,7 @@ public sealed class ShellyAdopter(
             if (up && d.Id == id) online.TrySetResult(d);
         }
         registry.AvailabilityChanged += OnAvailability;
+        var left = "untouched";
         try
         {
             try
@@ -73,6 +74,7 @@ public sealed class ShellyAdopter(
                 log.LogWarning("Adopting {DeviceId} failed: {Reason}; nothing was changed on the device", id, e.Message);
                 throw new AdoptFailedException(ErrorCodes.ProvisionFailed, $"the device refused the MQTT settings ({e.Message}). Nothing was changed on it");
             }
+            left = $"configured for the broker {broker}, not yet rebooted";
             log.LogInformation("Adopting {DeviceId}: MQTT settings stored (broker {Broker}); rebooting it", id, broker);
             try
             {
@@ -88,6 +90,7 @@ public sealed class ShellyAdopter(
                 // A device restarting at once may drop the answer; whether it rebooted shows on MQTT.
                 log.LogInformation("Adopting {DeviceId}: no answer to Shelly.Reboot ({Reason}); waiting for it on MQTT", id, e.Message);
             }
+            left = $"configured for the broker {broker} and told to reboot";
             try
             {
                 var adopted = await online.Task.WaitAsync(o.ConnectTimeout, time, ct).ConfigureAwait(false);
@@ -101,6 +104,11 @@ public sealed class ShellyAdopter(
                 throw new AdoptFailedException(ErrorCodes.Timeout,
                     $"the device took the MQTT settings for {broker} and was told to reboot, but did not come online on MQTT within {o.ConnectTimeout.TotalSeconds:0.#} s; it stays configured for that broker (check it can reach {broker}, power-cycle it, then adopt again)");
             }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            log.LogWarning("Adopting {DeviceId} abandoned: the client went away; the device is left {State}", id, left);
+            throw;
         }
         finally
         {

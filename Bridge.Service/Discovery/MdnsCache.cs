@@ -6,17 +6,28 @@ namespace Bridge.Service.Discovery;
 /// keeps a record one more second; a cache-flush record makes older records of the same name
 /// and type expire one second later (§10.2) — older than a second, so the rest of the same
 /// burst survives. Thread-safe; time comes from the injected clock.</summary>
-public sealed class MdnsCache(TimeProvider time)
+/// <param name="refreshJitter">Random extra, as a share of the TTL, added to each refresh point so
+/// queriers that heard the same record don't all ask at once (RFC 6762 §5.2: 2 %); tests pass 0.</param>
+public sealed class MdnsCache(TimeProvider time, double refreshJitter = 0.02)
 {
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
+    /// <summary>RFC 6762 §5.2: ask again at 80, 85, 90 and 95 % of the TTL, then let it expire.</summary>
+    private static readonly double[] RefreshPoints = [0.80, 0.85, 0.90, 0.95];
 
     private readonly record struct Key(DnsName Name, DnsType Type, DnsRecordData Data);
 
-    private sealed class Entry(DnsRecord record, DateTimeOffset received, DateTimeOffset expires)
+    private sealed class Entry(DnsRecord record, DateTimeOffset received, DateTimeOffset expires, double jitter)
     {
         public DnsRecord Record = record;
         public DateTimeOffset Received = received;
         public DateTimeOffset Expires = expires;
+        /// <summary>How many of the refresh points have been handed out since the record was last heard.</summary>
+        public int Refreshes;
+        public readonly double Jitter = jitter;
+
+        /// <summary>When the next refresh query is due; null after the last one (95 %).</summary>
+        public DateTimeOffset? NextRefresh =>
+            Refreshes < RefreshPoints.Length ? Received + (Expires - Received) * (RefreshPoints[Refreshes] + Jitter) : null;
     }
 
     private readonly Dictionary<Key, Entry> _entries = [];
@@ -45,10 +56,11 @@ public sealed class MdnsCache(TimeProvider time)
                 existing.Record = record;
                 existing.Received = now;
                 existing.Expires = record.Ttl == 0 ? now + Grace : now + TimeSpan.FromSeconds(record.Ttl);
+                existing.Refreshes = record.Ttl == 0 ? RefreshPoints.Length : 0;
                 return false;
             }
             if (record.Ttl == 0) return false;
-            _entries[key] = new Entry(record, now, now + TimeSpan.FromSeconds(record.Ttl));
+            _entries[key] = new Entry(record, now, now + TimeSpan.FromSeconds(record.Ttl), refreshJitter > 0 ? Random.Shared.NextDouble() * refreshJitter : 0);
             return true;
         }
     }
@@ -86,7 +98,7 @@ public sealed class MdnsCache(TimeProvider time)
         }
     }
 
-    /// <summary>When the next record expires, or needs refreshing (80 % of its TTL, §5.2); null when empty.</summary>
+    /// <summary>When the next record expires, or its next refresh query is due; null when empty.</summary>
     public DateTimeOffset? NextDeadline()
     {
         lock (_sync)
@@ -94,21 +106,31 @@ public sealed class MdnsCache(TimeProvider time)
             DateTimeOffset? next = null;
             foreach (var e in _entries.Values)
             {
-                var refresh = e.Received + (e.Expires - e.Received) * 0.8;
-                var at = refresh > time.GetUtcNow() ? refresh : e.Expires;
+                var at = e.NextRefresh is { } refresh && refresh < e.Expires ? refresh : e.Expires;
                 if (next is null || at < next) next = at;
             }
             return next;
         }
     }
 
-    /// <summary>Records past 80 % of their TTL, which a querier should ask for again.</summary>
+    /// <summary>Records whose next refresh point (80, 85, 90, 95 % of the TTL) has passed, which a querier
+    /// should ask for again now. Each point is handed out once: the next call returns the record only at its
+    /// next point, or after it was heard again and aged anew.</summary>
     public IReadOnlyList<DnsRecord> DueForRefresh()
     {
         var now = time.GetUtcNow();
+        var due = new List<DnsRecord>();
         lock (_sync)
-            return _entries.Values.Where(e => e.Expires > now && now >= e.Received + (e.Expires - e.Received) * 0.8)
-                .Select(e => e.Record).ToArray();
+        {
+            foreach (var e in _entries.Values)
+            {
+                if (e.Expires <= now || e.NextRefresh is not { } at || at > now) continue;
+                // Late (the querier slept through several points): one query now, and on to the next point ahead.
+                while (e.NextRefresh is { } passed && passed <= now) e.Refreshes++;
+                due.Add(e.Record);
+            }
+        }
+        return due;
     }
 
     private static uint Remaining(Entry e, DateTimeOffset now) => (uint)Math.Max(0, Math.Ceiling((e.Expires - now).TotalSeconds));

@@ -52,6 +52,8 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
                 }
                 var expired = _cache.RemoveExpired();
                 foreach (var instance in MdnsInstances.Lost(expired, _cache, DeviceIdentification.BrowsedTypes)) devices.Lost(instance);
+                foreach (var a in expired)
+                    if (a.Type == DnsType.A && _cache.Get(a.Name, DnsType.A).Count == 0) _hostInterface.TryRemove(a.Name, out _);
                 // An address that expired may leave another in its place (a move): report what remains.
                 if (expired.Count > 0) ResolveAll();
                 await RefreshAsync(ct).ConfigureAwait(false);

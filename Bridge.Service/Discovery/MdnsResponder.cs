@@ -40,14 +40,12 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
         try
         {
             var ad = new BridgeAdvertisement(identity.Id, api.Port);
-            var conflicts = 0;
+            var throttle = new ProbeThrottle(time);
             while (!ct.IsCancellationRequested)
             {
                 var conflict = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 lock (_sync) (_ad, _probing, _conflict) = (ad, true, conflict);
-                // RFC 6762 §8.1: a random 0–250 ms first, so hosts powered on together don't collide;
-                // after 15 conflicts, at most one attempt per 5 s.
-                await Task.Delay(conflicts >= 15 ? TimeSpan.FromSeconds(5) : TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250)), time, ct).ConfigureAwait(false);
+                await Task.Delay(throttle.NextDelay(), time, ct).ConfigureAwait(false);
                 if (!await ProbeAsync(ad, conflict.Task, ct).ConfigureAwait(false))
                 {
                     bool tie;
@@ -58,7 +56,7 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
                         await Task.Delay(TimeSpan.FromSeconds(1), time, ct).ConfigureAwait(false);
                         continue;
                     }
-                    conflicts++;
+                    throttle.Conflict();
                     var next = ad.Renamed();
                     log.LogWarning("mDNS: {Instance} is taken on the network; trying {Next}", ad.Instance, next.Instance);
                     ad = next;

@@ -68,7 +68,7 @@ public sealed class MdnsCacheTests
     [Fact]
     public void Known_answers_need_half_their_TTL_and_refresh_starts_at_80_percent()
     {
-        var cache = new MdnsCache(_time);
+        var cache = new MdnsCache(_time, refreshJitter: 0);
         cache.Add(A("10.0.0.1", ttl: 100));
         Assert.Single(cache.KnownAnswers(Host, DnsType.A));
         Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(80), cache.NextDeadline());
@@ -77,6 +77,35 @@ public sealed class MdnsCacheTests
         Assert.Empty(cache.DueForRefresh());
         _time.Advance(TimeSpan.FromSeconds(29));
         Assert.Single(cache.DueForRefresh());
-        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(20), cache.NextDeadline());
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(5), cache.NextDeadline());
+    }
+
+    [Fact]
+    public void An_unanswered_record_is_asked_for_at_80_85_90_and_95_percent_then_expires()
+    {
+        var cache = new MdnsCache(_time, refreshJitter: 0);
+        cache.Add(A("10.0.0.1", ttl: 100));
+        var askedAt = new List<double>();
+        for (var second = 1; second <= 100; second++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            if (cache.DueForRefresh().Count > 0) askedAt.Add(second);
+        }
+        Assert.Equal([80, 85, 90, 95], askedAt);
+        Assert.Single(cache.RemoveExpired());
+    }
+
+    [Fact]
+    public void An_answer_starts_the_refresh_points_over_and_jitter_stays_within_two_percent()
+    {
+        var cache = new MdnsCache(_time);
+        cache.Add(A("10.0.0.1", ttl: 100));
+        var first = cache.NextDeadline()!.Value - _time.GetUtcNow();
+        Assert.InRange(first.TotalSeconds, 80, 82);
+        _time.Advance(first);
+        Assert.Single(cache.DueForRefresh());
+        cache.Add(A("10.0.0.1", ttl: 100)); // the device answered
+        Assert.InRange((cache.NextDeadline()!.Value - _time.GetUtcNow()).TotalSeconds, 80, 82);
+        Assert.Empty(cache.DueForRefresh());
     }
 }
