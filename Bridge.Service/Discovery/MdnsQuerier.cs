@@ -14,10 +14,16 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
     private static readonly TimeSpan MaxInterval = TimeSpan.FromHours(1);
     /// <summary>The same question again no sooner than this (RFC 6762 §5.2's one second).</summary>
     private static readonly TimeSpan QuestionQuiet = TimeSpan.FromSeconds(1);
+    /// <summary>How long our own multicast query may take to come back to us.</summary>
+    private static readonly TimeSpan LoopbackWindow = TimeSpan.FromSeconds(2);
 
     private readonly MdnsCache _cache = new(time);
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<(DnsName, DnsType), DateTimeOffset> _asked = [];
+    /// <summary>Our last queries, to tell them from others' when multicast loops them back.</summary>
+    private readonly Queue<(DnsMessage Query, DateTimeOffset At)> _sent = new();
+    /// <summary>Questions another host asked for us (RFC 6762 §7.3), and when.</summary>
+    private readonly Dictionary<(DnsName, DnsType), DateTimeOffset> _askedByOthers = [];
     /// <summary>Where each host's address was last heard: the interface a device is reachable on.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<DnsName, LanInterface> _hostInterface = new();
     private readonly Lock _sync = new();
@@ -75,8 +81,9 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
 
     private async Task BrowseAsync(CancellationToken ct)
     {
-        var questions = DeviceIdentification.BrowsedTypes.Select(t => new DnsQuestion(t, DnsType.Ptr)).ToArray();
-        var known = DeviceIdentification.BrowsedTypes.SelectMany(t => _cache.KnownAnswers(t, DnsType.Ptr)).ToArray();
+        var questions = DeviceIdentification.BrowsedTypes.Select(t => new DnsQuestion(t, DnsType.Ptr)).Where(q => !AskedByOthers(q)).ToArray();
+        if (questions.Length == 0) return;
+        var known = questions.SelectMany(q => _cache.KnownAnswers(q.Name, DnsType.Ptr)).ToArray();
         await SendAsync(new DnsMessage { Questions = questions, Answers = known }, ct).ConfigureAwait(false);
     }
 
@@ -89,7 +96,12 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
     private void OnReceived(MdnsReceived received)
     {
         var m = received.Message;
-        if (!m.IsResponse || !received.FromMdnsPort(endpoint.Port)) return;
+        if (!received.FromMdnsPort(endpoint.Port)) return;
+        if (!m.IsResponse)
+        {
+            NoteDuplicateQuestions(m);
+            return;
+        }
         var goodbye = false;
         foreach (var r in m.Answers.Concat(m.Additionals))
         {
@@ -118,8 +130,36 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
             devices.Found(type, instance, srv, txt, addresses, _hostInterface.GetValueOrDefault(host));
     }
 
+    /// <summary>Another host's query that asks what we would, knowing at least what we know, counts as
+    /// ours for a second (our own queries loop back too; counting them again is harmless).</summary>
+    private void NoteDuplicateQuestions(DnsMessage query)
+    {
+        var duplicates = MdnsSuppression.DuplicateQuestions(query, q => _cache.KnownAnswers(q.Name, q.Type));
+        if (duplicates.Count == 0) return;
+        var now = time.GetUtcNow();
+        lock (_sync)
+        {
+            if (_sent.Any(s => now - s.At < LoopbackWindow && MdnsSuppression.SameQuery(s.Query, query))) return;
+            foreach (var q in duplicates)
+                if (IsOurs(q)) _askedByOthers[(q.Name, q.Type)] = now;
+            if (_askedByOthers.Count > 4096)
+                foreach (var old in _askedByOthers.Where(p => now - p.Value > QuestionQuiet).Select(p => p.Key).ToArray()) _askedByOthers.Remove(old);
+        }
+    }
+
+    /// <summary>Questions this querier asks: browsing its types, or resolving what it has cached.</summary>
+    private bool IsOurs(DnsQuestion q) =>
+        (q.Type == DnsType.Ptr && DeviceIdentification.BrowsedTypes.Contains(q.Name)) || _cache.Get(q.Name, q.Type).Count > 0 || _asked.ContainsKey((q.Name, q.Type));
+
+    private bool AskedByOthers(DnsQuestion q)
+    {
+        var now = time.GetUtcNow();
+        lock (_sync) return _askedByOthers.TryGetValue((q.Name, q.Type), out var at) && now - at < QuestionQuiet;
+    }
+
     private bool Ask(DnsQuestion q)
     {
+        if (AskedByOthers(q)) return false;
         var now = time.GetUtcNow();
         lock (_sync)
         {
@@ -133,6 +173,12 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
 
     private async Task SendAsync(DnsMessage query, CancellationToken ct)
     {
+        var now = time.GetUtcNow();
+        lock (_sync)
+        {
+            _sent.Enqueue((query, now));
+            while (_sent.Count > 32 || (_sent.TryPeek(out var oldest) && now - oldest.At > LoopbackWindow)) _sent.Dequeue();
+        }
         try
         {
             foreach (var via in endpoint.Interfaces) await endpoint.SendMulticastAsync(query, via, ct).ConfigureAwait(false);

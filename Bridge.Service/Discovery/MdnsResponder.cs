@@ -125,6 +125,9 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
             if (!received.FromMdnsPort(endpoint.Port)) return;
             var ours = endpoint.Interfaces.SelectMany(i => ad.Records(i.Addresses)).ToArray();
             if (MdnsAnswerer.Conflicts(m, ad, ours)) conflict.TrySetResult();
+            // Another responder just sent the same shared answer (the service-type enumeration PTR
+            // of a second bridge): count it as ours, so a pending delayed answer is not repeated.
+            _limiter.Sent(received.Interface, MdnsSuppression.AnsweredByOthers(m, ad.Records(received.Interface.Addresses)));
             return;
         }
         if (probing)
