@@ -14,9 +14,14 @@ public sealed class ApiDispatcher
     private readonly Dictionary<string, (TokenScope Scope, Handler Handle)> _ops;
     private readonly DeviceRegistry _registry;
     private readonly CommandService _commands;
+    private readonly CommandMetrics _metrics;
+    private readonly TimeProvider _time;
 
-    public ApiDispatcher(DeviceRegistry registry, CommandService commands, TokenStore tokens, Discovery.DiscoveredDevices discovered)
+    public ApiDispatcher(DeviceRegistry registry, CommandService commands, TokenStore tokens, Discovery.DiscoveredDevices discovered,
+        CommandMetrics metrics, TimeProvider time)
     {
+        _metrics = metrics;
+        _time = time;
         _registry = registry;
         _commands = commands;
         _ops = new(StringComparer.Ordinal)
@@ -74,15 +79,30 @@ public sealed class ApiDispatcher
 
     private async ValueTask SetAsync(ApiSession session, ApiRequest request)
     {
+        var started = _time.GetTimestamp();
+        var outcome = CommandMetrics.Cancelled;
+        try
+        {
+            outcome = await SetAndReplyAsync(session, request).ConfigureAwait(false);
+        }
+        finally
+        {
+            _metrics.Observe(outcome, _time.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>The <c>set</c> op; returns its outcome: ok or the error code replied.</summary>
+    private async ValueTask<string> SetAndReplyAsync(ApiSession session, ApiRequest request)
+    {
         if (!TryDevice(request, out var device, out var code, out var message))
         {
             await session.ReplyErrorAsync(request.Id, code, message).ConfigureAwait(false);
-            return;
+            return code;
         }
         if (!request.TryGet("state", out var state))
         {
             await session.ReplyErrorAsync(request.Id, ErrorCodes.BadRequest, "'state' is missing").ConfigureAwait(false);
-            return;
+            return ErrorCodes.BadRequest;
         }
         KeyValuePair<string, Protocols.Model.StateValue>[] confirmed;
         try
@@ -92,7 +112,7 @@ public sealed class ApiDispatcher
         catch (CommandFailedException e)
         {
             await session.ReplyErrorAsync(request.Id, e.Failure.Code, e.Failure.Message).ConfigureAwait(false);
-            return;
+            return e.Failure.Code;
         }
         await session.ReplyAsync((request.Id, confirmed), static (w, s) =>
         {
@@ -103,6 +123,7 @@ public sealed class ApiDispatcher
             ApiWriter.State(w, s.confirmed);
             w.WriteEndObject();
         }).ConfigureAwait(false);
+        return CommandMetrics.Ok;
     }
 
     private static ValueTask SubscribeAsync(ApiSession session, ApiRequest request)

@@ -16,6 +16,7 @@ internal sealed class PendingCommand : IValueTaskSource<CommandReply>, IDisposab
     private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
     private static readonly JsonEncodedText OpName = JsonEncodedText.Encode("op");
     private static readonly JsonEncodedText SetOp = JsonEncodedText.Encode("set");
+    private static readonly JsonEncodedText PingOp = JsonEncodedText.Encode("ping");
     private static readonly JsonEncodedText DeviceName = JsonEncodedText.Encode("device");
     private static readonly JsonEncodedText StateName = JsonEncodedText.Encode("state");
     private static readonly JsonEncodedText PowerName = JsonEncodedText.Encode("power");
@@ -61,6 +62,23 @@ internal sealed class PendingCommand : IValueTaskSource<CommandReply>, IDisposab
         _writer.WriteStartObject(StateName);
         _writer.WriteString(PowerName, powerOn ? On : Off);
         _writer.WriteEndObject();
+        _writer.WriteEndObject();
+        _writer.Flush();
+        return sequence;
+    }
+
+    /// <summary>Writes <c>{"id":"slot.seq","op":"ping"}</c> and returns the new sequence.</summary>
+    public long BuildPing()
+    {
+        long sequence = ++_lastSequence;
+        Span<byte> id = stackalloc byte[32];
+        int idLength = ReplyParser.FormatCommandId(Slot, sequence, id);
+
+        _buffer.Reset();
+        _writer.Reset(_buffer);
+        _writer.WriteStartObject();
+        _writer.WriteString(IdName, id[..idLength]);
+        _writer.WriteString(OpName, PingOp);
         _writer.WriteEndObject();
         _writer.Flush();
         return sequence;
