@@ -57,10 +57,12 @@ public sealed class RelayApp : IAsyncDisposable
         builder.Services.AddSingleton<LinkRegistry>();
         builder.Services.AddSingleton<AddressLimiter>();
         builder.Services.AddSingleton<TokenRateLimiter>();
+        builder.Services.AddSingleton<HandshakeRateLimit>();
         builder.Services.AddSingleton<RelayMetrics>();
         configureServices?.Invoke(builder.Services);
 
         var web = builder.Build();
+        web.UseHandshakeRateLimit();
         web.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAlive, KeepAliveTimeout = options.KeepAlive });
         web.MapGet("/healthz", () => Results.Text("ok\n"));
         web.MapGet("/metrics", (RelayMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4"));

@@ -85,7 +85,19 @@ public static class BridgeLinkEndpoint
         {
             var challenge = RelayHandshake.NewChallenge(out var nonce);
             await socket.SendAsync(Encoding.UTF8.GetBytes(challenge), WebSocketMessageType.Text, true, timeout.Token);
-            var answer = await WebSocketMessageBuffer.ReadTextAsync(socket, 4096, timeout.Token);
+            // The read itself is not cancelled (that would abort the socket): a bridge too slow to
+            // answer (a slowloris upgrade) still hears why it is dropped.
+            string? answer;
+            try
+            {
+                answer = await WebSocketMessageBuffer.ReadTextAsync(socket, 4096, ct).WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "identity handshake timed out", closing.Token);
+                return null;
+            }
             string? refusal = null;
             string? bridgeId = null;
             if (answer is null) refusal = "expected the signed answer to the challenge";
