@@ -137,8 +137,9 @@ public sealed class ClientSession
         {
             while (reader.TryRead(out var frame))
             {
-                await _socket.SendAsync(frame.Memory, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+                // Observed as the frame is handed to the socket, so a peer that has the frame has it counted.
                 if (frame.ReceivedAt != 0) _metrics.ToClientResidence.ObserveSince(frame.ReceivedAt);
+                await _socket.SendAsync(frame.Memory, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
                 frame.Release();
             }
         }

@@ -162,8 +162,9 @@ public sealed class BridgeLink
         {
             while (reader.TryRead(out var envelope))
             {
-                await _socket.SendAsync(envelope.Memory, WebSocketMessageType.Binary, true, ct).ConfigureAwait(false);
+                // Observed as the frame is handed to the socket, so a peer that has the frame has it counted.
                 if (envelope.ReceivedAt != 0) _metrics.ToBridgeResidence.ObserveSince(envelope.ReceivedAt);
+                await _socket.SendAsync(envelope.Memory, WebSocketMessageType.Binary, true, ct).ConfigureAwait(false);
                 envelope.Release();
             }
         }

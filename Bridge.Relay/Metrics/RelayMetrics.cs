@@ -12,9 +12,9 @@ public sealed class RelayMetrics
 
     public enum Refusal { Unauthorized, Forbidden, UnknownBridge, BridgeOffline, TooManyConnections, Handshake, NotWebSocket, TooManyHandshakes }
 
-    /// <summary>A client's frame: read whole from the client until written to its bridge's link.</summary>
+    /// <summary>A client's frame: read whole from the client until handed to its bridge's link socket.</summary>
     public PrometheusHistogram ToBridgeResidence { get; } = new();
-    /// <summary>A bridge's frame: read whole from the link until written to the client.</summary>
+    /// <summary>A bridge's frame: read whole from the link until handed to the client's socket.</summary>
     public PrometheusHistogram ToClientResidence { get; } = new();
     /// <summary>Bridge handshakes: upgrade accepted until the bridge's identity is proven or refused.</summary>
     public PrometheusHistogram HandshakeDuration { get; } = new();
@@ -50,7 +50,7 @@ public sealed class RelayMetrics
         Counter(s, "relay_oversized_frames_total", "Client frames over Relay:MaxFrameBytes.", Interlocked.Read(ref _oversized));
         Counter(s, "relay_rate_limited_frames_total", "Client frames answered busy for the token's rate.", Interlocked.Read(ref _rateLimited));
         Counter(s, "relay_bad_link_frames_total", "Unreadable envelopes from bridges.", Interlocked.Read(ref _badLinkFrames));
-        PrometheusHistogram.Header(s, "relay_frame_residence_seconds", "Time a frame spends in the relay: read whole on one side until written to the other.");
+        PrometheusHistogram.Header(s, "relay_frame_residence_seconds", "Time a frame spends in the relay: read whole on one side until handed to the other side's socket.");
         ToBridgeResidence.Render(s, "relay_frame_residence_seconds", "direction=\"to_bridge\"");
         ToClientResidence.Render(s, "relay_frame_residence_seconds", "direction=\"to_client\"");
         PrometheusHistogram.Header(s, "relay_bridge_handshake_seconds", "Bridge identity handshakes, from upgrade to verdict.");

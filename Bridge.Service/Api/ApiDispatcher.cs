@@ -80,50 +80,49 @@ public sealed class ApiDispatcher
     private async ValueTask SetAsync(ApiSession session, ApiRequest request)
     {
         var started = _time.GetTimestamp();
-        var outcome = CommandMetrics.Cancelled;
+        KeyValuePair<string, Protocols.Model.StateValue>[]? confirmed;
+        CommandFailure? failure;
         try
         {
-            outcome = await SetAndReplyAsync(session, request).ConfigureAwait(false);
+            (confirmed, failure) = await RunSetAsync(session, request).ConfigureAwait(false);
         }
-        finally
+        catch (OperationCanceledException)
         {
-            _metrics.Observe(outcome, _time.GetElapsedTime(started));
+            _metrics.Observe(CommandMetrics.Cancelled, _time.GetElapsedTime(started));
+            throw;
         }
-    }
-
-    /// <summary>The <c>set</c> op; returns its outcome: ok or the error code replied.</summary>
-    private async ValueTask<string> SetAndReplyAsync(ApiSession session, ApiRequest request)
-    {
-        if (!TryDevice(request, out var device, out var code, out var message))
+        // Recorded before the reply leaves, so a client holding the reply finds it counted.
+        _metrics.Observe(failure?.Code ?? CommandMetrics.Ok, _time.GetElapsedTime(started));
+        if (failure is not null)
         {
-            await session.ReplyErrorAsync(request.Id, code, message).ConfigureAwait(false);
-            return code;
+            await session.ReplyErrorAsync(request.Id, failure.Code, failure.Message).ConfigureAwait(false);
+            return;
         }
-        if (!request.TryGet("state", out var state))
-        {
-            await session.ReplyErrorAsync(request.Id, ErrorCodes.BadRequest, "'state' is missing").ConfigureAwait(false);
-            return ErrorCodes.BadRequest;
-        }
-        KeyValuePair<string, Protocols.Model.StateValue>[] confirmed;
-        try
-        {
-            confirmed = await _commands.SetAsync(device.Id, state, session.Closed).ConfigureAwait(false);
-        }
-        catch (CommandFailedException e)
-        {
-            await session.ReplyErrorAsync(request.Id, e.Failure.Code, e.Failure.Message).ConfigureAwait(false);
-            return e.Failure.Code;
-        }
-        await session.ReplyAsync((request.Id, confirmed), static (w, s) =>
+        await session.ReplyAsync((request.Id, confirmed!), static (w, s) =>
         {
             w.WriteStartObject();
             w.WriteString("id", s.Id);
             w.WriteBoolean("ok", true);
             w.WritePropertyName("state");
-            ApiWriter.State(w, s.confirmed);
+            ApiWriter.State(w, s.Item2);
             w.WriteEndObject();
         }).ConfigureAwait(false);
-        return CommandMetrics.Ok;
+    }
+
+    /// <summary>The <c>set</c> op without its reply: the confirmed state, or why it failed.</summary>
+    private async ValueTask<(KeyValuePair<string, Protocols.Model.StateValue>[]? Confirmed, CommandFailure? Failure)> RunSetAsync(
+        ApiSession session, ApiRequest request)
+    {
+        if (!TryDevice(request, out var device, out var code, out var message)) return (null, new CommandFailure(code, message));
+        if (!request.TryGet("state", out var state)) return (null, new CommandFailure(ErrorCodes.BadRequest, "'state' is missing"));
+        try
+        {
+            return (await _commands.SetAsync(device.Id, state, session.Closed).ConfigureAwait(false), null);
+        }
+        catch (CommandFailedException e)
+        {
+            return (null, e.Failure);
+        }
     }
 
     private static ValueTask SubscribeAsync(ApiSession session, ApiRequest request)
