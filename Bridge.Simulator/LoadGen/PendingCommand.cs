@@ -49,26 +49,19 @@ internal sealed class PendingCommand : IValueTaskSource<CommandReply>, IDisposab
     /// <summary>Writes <c>{"id":"slot.seq","op":"set","device":D,"state":{"power":"on|off"}}</c> and returns the new sequence.</summary>
     public long BuildSet(JsonEncodedText device, bool powerOn)
     {
-        long sequence = ++_lastSequence;
-        Span<byte> id = stackalloc byte[32];
-        int idLength = ReplyParser.FormatCommandId(Slot, sequence, id);
-
-        _buffer.Reset();
-        _writer.Reset(_buffer);
-        _writer.WriteStartObject();
-        _writer.WriteString(IdName, id[..idLength]);
-        _writer.WriteString(OpName, SetOp);
+        long sequence = Begin(SetOp);
         _writer.WriteString(DeviceName, device);
         _writer.WriteStartObject(StateName);
         _writer.WriteString(PowerName, powerOn ? On : Off);
         _writer.WriteEndObject();
-        _writer.WriteEndObject();
-        _writer.Flush();
-        return sequence;
+        return End(sequence);
     }
 
     /// <summary>Writes <c>{"id":"slot.seq","op":"ping"}</c> and returns the new sequence.</summary>
-    public long BuildPing()
+    public long BuildPing() => End(Begin(PingOp));
+
+    /// <summary>Starts a request with a fresh id and <paramref name="op"/>; returns the new sequence.</summary>
+    private long Begin(JsonEncodedText op)
     {
         long sequence = ++_lastSequence;
         Span<byte> id = stackalloc byte[32];
@@ -78,7 +71,12 @@ internal sealed class PendingCommand : IValueTaskSource<CommandReply>, IDisposab
         _writer.Reset(_buffer);
         _writer.WriteStartObject();
         _writer.WriteString(IdName, id[..idLength]);
-        _writer.WriteString(OpName, PingOp);
+        _writer.WriteString(OpName, op);
+        return sequence;
+    }
+
+    private long End(long sequence)
+    {
         _writer.WriteEndObject();
         _writer.Flush();
         return sequence;
