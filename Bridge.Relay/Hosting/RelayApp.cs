@@ -43,7 +43,7 @@ public sealed class RelayApp : IAsyncDisposable
         {
             k.Listen(IPAddress.Parse(options.Bind), options.Port);
             // Slowloris: an upgrade request must arrive whole, promptly.
-            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            k.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
             k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
         });
         builder.Logging.ClearProviders();

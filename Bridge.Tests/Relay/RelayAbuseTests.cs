@@ -77,6 +77,29 @@ public sealed class RelayAbuseTests
     }
 
     [Fact]
+    public async Task An_upgrade_whose_headers_never_finish_gets_408_and_is_closed_while_others_connect()
+    {
+        await using var relay = await TestRelay.StartAsync(0, null, "--Relay:RequestHeadersTimeout=00:00:01");
+        await using var bridge = await RelayedBridge.StartAsync(relay.Url);
+        await bridge.WaitConnectedAsync();
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, relay.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /api/v1/bridges/{bridge.App.BridgeId}/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websock"));
+
+        // The rest of the headers never comes: Kestrel answers 408 and closes.
+        var answer = new StringBuilder();
+        var buffer = new byte[1024];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        int read;
+        while ((read = await stream.ReadAsync(buffer, deadline.Token)) > 0) answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        Assert.StartsWith("HTTP/1.1 408", answer.ToString());
+
+        await using var phone = await ApiClient.ConnectAsync(relay.ClientUrl(bridge.App.BridgeId), bridge.Token());
+        JsonAssert.Ok(await phone.RequestAsync(new { op = "ping" }));
+    }
+
+    [Fact]
     public async Task A_half_open_client_that_never_answers_pings_is_dropped_while_a_live_client_stays()
     {
         await using var relay = await TestRelay.StartAsync(0, null, "--Relay:KeepAlive=00:00:01");
