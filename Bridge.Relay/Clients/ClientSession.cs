@@ -1,7 +1,8 @@
-using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
+using Bridge.Protocols.Buffers;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Hosting;
 using Bridge.Relay.Links;
@@ -17,7 +18,7 @@ public sealed class ClientSession
     private readonly BridgeLink _link;
     private readonly RelayOptions _options;
     private readonly RelayMetrics _metrics;
-    private readonly Channel<byte[]> _outgoing;
+    private readonly Channel<RelayedFrame> _outgoing;
     private readonly Func<bool> _mayForward;
     private uint _id;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -31,11 +32,18 @@ public sealed class ClientSession
         _link = link;
         _options = options;
         _metrics = metrics;
-        _outgoing = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.ClientSendQueue) { SingleReader = true });
+        _outgoing = Channel.CreateBounded<RelayedFrame>(new BoundedChannelOptions(options.ClientSendQueue) { SingleReader = true });
     }
 
-    /// <summary>Takes a copy of a frame for the client; false when its queue is full.</summary>
-    public bool Offer(ReadOnlySpan<byte> frame) => _outgoing.Writer.TryWrite(frame.ToArray());
+    /// <summary>Takes a copy of a frame for the client; false when its queue is full.
+    /// <paramref name="receivedAt"/>: when the relay read it (Stopwatch timestamp), 0 for its own replies.</summary>
+    public bool Offer(ReadOnlySpan<byte> frame, long receivedAt = 0)
+    {
+        var copy = RelayedFrame.Copy(frame, receivedAt);
+        if (_outgoing.Writer.TryWrite(copy)) return true;
+        copy.Release();
+        return false;
+    }
 
     /// <summary>The bridge ended the session (or the link went away): send what is queued, then close.</summary>
     public void CloseFromBridge(WebSocketCloseStatus status, string reason)
@@ -82,59 +90,30 @@ public sealed class ClientSession
     private async Task ReceiveLoopAsync(CancellationToken ct)
     {
         var max = _options.MaxFrameBytes;
-        var buffer = ArrayPool<byte>.Shared.Rent(RelayEnvelope.HeaderBytes + 4096);
-        try
+        // The envelope header goes in front of the frame in the same buffer: one copy per frame.
+        using var message = new WebSocketMessageBuffer(max, 4096, RelayEnvelope.HeaderBytes);
+        while (true)
         {
-            while (true)
+            var (type, tooBig) = await message.ReadAsync(_socket, ct).ConfigureAwait(false);
+            if (type == WebSocketMessageType.Close) return;
+            var receivedAt = Stopwatch.GetTimestamp();
+            if (tooBig)
             {
-                var length = RelayEnvelope.HeaderBytes;
-                var oversized = false;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    if (length == buffer.Length)
-                    {
-                        if (buffer.Length - RelayEnvelope.HeaderBytes > max)
-                        {
-                            // Too big: drop the rest of this message, keep the connection (as the bridge does).
-                            oversized = true;
-                            length = RelayEnvelope.HeaderBytes;
-                        }
-                        else
-                        {
-                            var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                            buffer.AsSpan(0, length).CopyTo(bigger);
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            buffer = bigger;
-                        }
-                    }
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-                if (result.MessageType == WebSocketMessageType.Close) return;
-                if (oversized || length - RelayEnvelope.HeaderBytes > max)
-                {
-                    _metrics.OversizedFrame();
-                    var error = $"{{\"id\":null,\"ok\":false,\"error\":{{\"code\":\"bad_request\",\"message\":\"frame is over the {max}-byte limit\"}}}}";
-                    if (!Offer(Encoding.UTF8.GetBytes(error))) return;
-                    continue;
-                }
-                if (!_mayForward())
-                {
-                    _metrics.RateLimited();
-                    if (!Offer(RateLimitedReply(buffer.AsMemory(RelayEnvelope.HeaderBytes, length - RelayEnvelope.HeaderBytes)))) return;
-                    continue;
-                }
-                var kind = result.MessageType == WebSocketMessageType.Binary ? EnvelopeKind.Binary : EnvelopeKind.Text;
-                RelayEnvelope.WriteHeader(buffer, kind, _id);
-                _metrics.FrameToBridge();
-                await _link.SendAsync(buffer.AsSpan(0, length).ToArray(), ct).ConfigureAwait(false);
+                // Too big: the rest was dropped, the connection stays (as the bridge does).
+                _metrics.OversizedFrame();
+                var error = $"{{\"id\":null,\"ok\":false,\"error\":{{\"code\":\"bad_request\",\"message\":\"frame is over the {max}-byte limit\"}}}}";
+                if (!Offer(Encoding.UTF8.GetBytes(error))) return;
+                continue;
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (!_mayForward())
+            {
+                _metrics.RateLimited();
+                if (!Offer(RateLimitedReply(message.Message))) return;
+                continue;
+            }
+            RelayEnvelope.WriteHeader(message.Prefix, type == WebSocketMessageType.Binary ? EnvelopeKind.Binary : EnvelopeKind.Text, _id);
+            _metrics.FrameToBridge();
+            await _link.SendAsync(RelayedFrame.Copy(message.PrefixAndMessage.Span, receivedAt), ct).ConfigureAwait(false);
         }
     }
 
@@ -157,7 +136,12 @@ public sealed class ClientSession
         while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
         {
             while (reader.TryRead(out var frame))
-                await _socket.SendAsync(frame, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+            {
+                // Observed as the frame is handed to the socket, so a peer that has the frame has it counted.
+                if (frame.ReceivedAt != 0) _metrics.ToClientResidence.ObserveSince(frame.ReceivedAt);
+                await _socket.SendAsync(frame.Memory, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+                frame.Release();
+            }
         }
         if (_closedByBridge && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {

@@ -43,7 +43,7 @@ public sealed class RelayApp : IAsyncDisposable
         {
             k.Listen(IPAddress.Parse(options.Bind), options.Port);
             // Slowloris: an upgrade request must arrive whole, promptly.
-            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            k.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
             k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
         });
         builder.Logging.ClearProviders();
@@ -57,10 +57,12 @@ public sealed class RelayApp : IAsyncDisposable
         builder.Services.AddSingleton<LinkRegistry>();
         builder.Services.AddSingleton<AddressLimiter>();
         builder.Services.AddSingleton<TokenRateLimiter>();
+        builder.Services.AddSingleton<HandshakeRateLimit>();
         builder.Services.AddSingleton<RelayMetrics>();
         configureServices?.Invoke(builder.Services);
 
         var web = builder.Build();
+        web.UseHandshakeRateLimit();
         web.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAlive, KeepAliveTimeout = options.KeepAlive });
         web.MapGet("/healthz", () => Results.Text("ok\n"));
         web.MapGet("/metrics", (RelayMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4"));

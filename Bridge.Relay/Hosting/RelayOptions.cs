@@ -21,6 +21,13 @@ public sealed class RelayOptions
     public int LinkSendQueue { get; set; } = 8192;
     /// <summary>Open connections (clients and bridges) from one IP address; more get 429.</summary>
     public int MaxConnectionsPerAddress { get; set; } = 256;
+    /// <summary>Connection attempts (bridges and clients) per second from one IP address; more get 429.
+    /// Generous, since many phones can share one carrier NAT address.</summary>
+    public double HandshakesPerSecondPerAddress { get; set; } = 50;
+    /// <summary>Connection attempts one address may make at once before the rate applies.</summary>
+    public double HandshakeBurstPerAddress { get; set; } = 200;
+    /// <summary>How long a request's headers may take to arrive whole (slowloris upgrades); then 408 and close.</summary>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>How long a bridge has to answer the identity challenge.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>WebSocket ping interval; a peer that does not answer within the same time again is dropped (half-open connections).</summary>
@@ -42,6 +49,9 @@ public sealed class RelayOptions
         if (ClientSendQueue < 16) yield return "Relay:ClientSendQueue must be at least 16";
         if (LinkSendQueue < 16) yield return "Relay:LinkSendQueue must be at least 16";
         if (MaxConnectionsPerAddress < 1) yield return "Relay:MaxConnectionsPerAddress must be at least 1";
+        if (HandshakesPerSecondPerAddress is < 0.1 or > 1_000_000) yield return "Relay:HandshakesPerSecondPerAddress must be 0.1..1000000";
+        if (HandshakeBurstPerAddress is < 1 or > 1_000_000) yield return "Relay:HandshakeBurstPerAddress must be 1..1000000";
+        if (RequestHeadersTimeout < TimeSpan.FromSeconds(1) || RequestHeadersTimeout > TimeSpan.FromMinutes(2)) yield return "Relay:RequestHeadersTimeout must be between 1 second and 2 minutes";
         if (HandshakeTimeout <= TimeSpan.Zero || HandshakeTimeout > TimeSpan.FromMinutes(1)) yield return "Relay:HandshakeTimeout must be between 0 and 1 minute";
         if (KeepAlive < TimeSpan.FromSeconds(1) || KeepAlive > TimeSpan.FromMinutes(10)) yield return "Relay:KeepAlive must be between 1 second and 10 minutes";
         if (TokenFramesPerSecond is < 0.1 or > 1_000_000) yield return "Relay:TokenFramesPerSecond must be 0.1..1000000";

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
@@ -22,7 +23,7 @@ public sealed class BridgeLink
     private readonly IRelayBackplane _backplane;
     private readonly RelayMetrics _metrics;
     private readonly ILogger _log;
-    private readonly Channel<byte[]> _outgoing;
+    private readonly Channel<RelayedFrame> _outgoing;
     private readonly ConcurrentDictionary<uint, ClientSession> _sessions = new();
     private readonly CancellationTokenSource _closing = new();
     private int _nextSession;
@@ -35,7 +36,7 @@ public sealed class BridgeLink
         _backplane = backplane;
         _metrics = metrics;
         _log = log;
-        _outgoing = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.LinkSendQueue) { SingleReader = true });
+        _outgoing = Channel.CreateBounded<RelayedFrame>(new BoundedChannelOptions(options.LinkSendQueue) { SingleReader = true });
     }
 
     public string BridgeId { get; }
@@ -52,7 +53,10 @@ public sealed class BridgeLink
     public void Detach(uint session) => _sessions.TryRemove(session, out _);
 
     /// <summary>Queues an envelope for the bridge; waits while the link's queue is full.</summary>
-    public async ValueTask SendAsync(byte[] envelope, CancellationToken ct)
+    public ValueTask SendAsync(byte[] envelope, CancellationToken ct) => SendAsync(RelayedFrame.Of(envelope), ct);
+
+    /// <summary>Queues a client's frame, already in its envelope; waits while the link's queue is full.</summary>
+    public async ValueTask SendAsync(RelayedFrame envelope, CancellationToken ct)
     {
         try
         {
@@ -64,7 +68,7 @@ public sealed class BridgeLink
         }
     }
 
-    public void TrySend(byte[] envelope) => _outgoing.Writer.TryWrite(envelope);
+    public void TrySend(byte[] envelope) => _outgoing.Writer.TryWrite(RelayedFrame.Of(envelope));
 
     /// <summary>Ends this link (a newer link of the same bridge replaced it).</summary>
     public void Close() => _closing.Cancel();
@@ -105,11 +109,11 @@ public sealed class BridgeLink
                 return;
             }
             // HandleAsync copies what it keeps (sessions take a span), so the buffer can be reused.
-            await HandleAsync(message.Message).ConfigureAwait(false);
+            await HandleAsync(message.Message, Stopwatch.GetTimestamp()).ConfigureAwait(false);
         }
     }
 
-    private async ValueTask HandleAsync(ReadOnlyMemory<byte> message)
+    private async ValueTask HandleAsync(ReadOnlyMemory<byte> message, long receivedAt)
     {
         if (!RelayEnvelope.TryRead(message.Span, out var kind, out var id, out _))
         {
@@ -122,7 +126,7 @@ public sealed class BridgeLink
             case EnvelopeKind.Text:
                 if (!_sessions.TryGetValue(id, out var session)) return;
                 _metrics.FrameToClient();
-                if (!session.Offer(payload.Span))
+                if (!session.Offer(payload.Span, receivedAt))
                 {
                     // Too slow to read: close it rather than hold up the link for everyone else.
                     _metrics.SlowClientDropped();
@@ -157,7 +161,12 @@ public sealed class BridgeLink
         while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
         {
             while (reader.TryRead(out var envelope))
-                await _socket.SendAsync(envelope, WebSocketMessageType.Binary, true, ct).ConfigureAwait(false);
+            {
+                // Observed as the frame is handed to the socket, so a peer that has the frame has it counted.
+                if (envelope.ReceivedAt != 0) _metrics.ToBridgeResidence.ObserveSince(envelope.ReceivedAt);
+                await _socket.SendAsync(envelope.Memory, WebSocketMessageType.Binary, true, ct).ConfigureAwait(false);
+                envelope.Release();
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
+using Bridge.Protocols.Buffers;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Backplane;
 using Bridge.Relay.Clients;
@@ -38,7 +40,9 @@ public static class BridgeLinkEndpoint
             {
                 using var socket = await context.WebSockets.AcceptWebSocketAsync();
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+                var handshakeStarted = Stopwatch.GetTimestamp();
                 var bridgeId = await HandshakeAsync(socket, backplane, options.Value, stop.Token);
+                metrics.HandshakeDuration.ObserveSince(handshakeStarted);
                 if (bridgeId is null)
                 {
                     metrics.Refused(RelayMetrics.Refusal.Handshake);
@@ -81,7 +85,19 @@ public static class BridgeLinkEndpoint
         {
             var challenge = RelayHandshake.NewChallenge(out var nonce);
             await socket.SendAsync(Encoding.UTF8.GetBytes(challenge), WebSocketMessageType.Text, true, timeout.Token);
-            var answer = await ReceiveTextAsync(socket, 4096, timeout.Token);
+            // The read itself is not cancelled (that would abort the socket): a bridge too slow to
+            // answer (a slowloris upgrade) still hears why it is dropped.
+            string? answer;
+            try
+            {
+                answer = await WebSocketMessageBuffer.ReadTextAsync(socket, 4096, ct).WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "identity handshake timed out", closing.Token);
+                return null;
+            }
             string? refusal = null;
             string? bridgeId = null;
             if (answer is null) refusal = "expected the signed answer to the challenge";
@@ -99,20 +115,5 @@ public static class BridgeLinkEndpoint
         {
             return null;
         }
-    }
-
-    private static async Task<string?> ReceiveTextAsync(WebSocket socket, int max, CancellationToken ct)
-    {
-        var buffer = new byte[max];
-        var length = 0;
-        ValueWebSocketReceiveResult result;
-        do
-        {
-            if (length == max) return null;
-            result = await socket.ReceiveAsync(buffer.AsMemory(length), ct);
-            length += result.Count;
-        }
-        while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-        return result.MessageType == WebSocketMessageType.Text ? Encoding.UTF8.GetString(buffer, 0, length) : null;
     }
 }

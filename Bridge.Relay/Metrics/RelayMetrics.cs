@@ -1,4 +1,5 @@
 using System.Text;
+using Bridge.Protocols.Metrics;
 
 namespace Bridge.Relay.Metrics;
 
@@ -9,7 +10,14 @@ public sealed class RelayMetrics
     private long _bridges, _clients, _toBridge, _toClient, _slowClients, _oversized, _badLinkFrames, _rateLimited;
     private readonly long[] _refusals = new long[Enum.GetValues<Refusal>().Length];
 
-    public enum Refusal { Unauthorized, Forbidden, UnknownBridge, BridgeOffline, TooManyConnections, Handshake, NotWebSocket }
+    public enum Refusal { Unauthorized, Forbidden, UnknownBridge, BridgeOffline, TooManyConnections, Handshake, NotWebSocket, TooManyHandshakes }
+
+    /// <summary>A client's frame: read whole from the client until handed to its bridge's link socket.</summary>
+    public PrometheusHistogram ToBridgeResidence { get; } = new();
+    /// <summary>A bridge's frame: read whole from the link until handed to the client's socket.</summary>
+    public PrometheusHistogram ToClientResidence { get; } = new();
+    /// <summary>Bridge handshakes: upgrade accepted until the bridge's identity is proven or refused.</summary>
+    public PrometheusHistogram HandshakeDuration { get; } = new();
 
     public long Bridges => Interlocked.Read(ref _bridges);
     public long Clients => Interlocked.Read(ref _clients);
@@ -42,6 +50,11 @@ public sealed class RelayMetrics
         Counter(s, "relay_oversized_frames_total", "Client frames over Relay:MaxFrameBytes.", Interlocked.Read(ref _oversized));
         Counter(s, "relay_rate_limited_frames_total", "Client frames answered busy for the token's rate.", Interlocked.Read(ref _rateLimited));
         Counter(s, "relay_bad_link_frames_total", "Unreadable envelopes from bridges.", Interlocked.Read(ref _badLinkFrames));
+        PrometheusHistogram.Header(s, "relay_frame_residence_seconds", "Time a frame spends in the relay: read whole on one side until handed to the other side's socket.");
+        ToBridgeResidence.Render(s, "relay_frame_residence_seconds", "direction=\"to_bridge\"");
+        ToClientResidence.Render(s, "relay_frame_residence_seconds", "direction=\"to_client\"");
+        PrometheusHistogram.Header(s, "relay_bridge_handshake_seconds", "Bridge identity handshakes, from upgrade to verdict.");
+        HandshakeDuration.Render(s, "relay_bridge_handshake_seconds", "");
         return s.ToString();
     }
 
@@ -53,6 +66,7 @@ public sealed class RelayMetrics
         Refusal.BridgeOffline => "bridge_offline",
         Refusal.TooManyConnections => "too_many_connections",
         Refusal.Handshake => "handshake",
+        Refusal.TooManyHandshakes => "too_many_handshakes",
         _ => "not_websocket",
     };
 

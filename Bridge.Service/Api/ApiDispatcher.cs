@@ -14,9 +14,14 @@ public sealed class ApiDispatcher
     private readonly Dictionary<string, (TokenScope Scope, Handler Handle)> _ops;
     private readonly DeviceRegistry _registry;
     private readonly CommandService _commands;
+    private readonly CommandMetrics _metrics;
+    private readonly TimeProvider _time;
 
-    public ApiDispatcher(DeviceRegistry registry, CommandService commands, TokenStore tokens, Discovery.DiscoveredDevices discovered, Adoption.ShellyAdopter adopter)
+    public ApiDispatcher(DeviceRegistry registry, CommandService commands, TokenStore tokens, Discovery.DiscoveredDevices discovered,
+        Adoption.ShellyAdopter adopter, CommandMetrics metrics, TimeProvider time)
     {
+        _metrics = metrics;
+        _time = time;
         _registry = registry;
         _commands = commands;
         _ops = new(StringComparer.Ordinal)
@@ -66,35 +71,50 @@ public sealed class ApiDispatcher
 
     private async ValueTask SetAsync(ApiSession session, ApiRequest request)
     {
-        if (!TryDevice(request, out var device, out var code, out var message))
-        {
-            await session.ReplyErrorAsync(request.Id, code, message).ConfigureAwait(false);
-            return;
-        }
-        if (!request.TryGet("state", out var state))
-        {
-            await session.ReplyErrorAsync(request.Id, ErrorCodes.BadRequest, "'state' is missing").ConfigureAwait(false);
-            return;
-        }
-        KeyValuePair<string, Protocols.Model.StateValue>[] confirmed;
+        var started = _time.GetTimestamp();
+        KeyValuePair<string, Protocols.Model.StateValue>[]? confirmed;
+        CommandFailure? failure;
         try
         {
-            confirmed = await _commands.SetAsync(device.Id, state, session.Closed).ConfigureAwait(false);
+            (confirmed, failure) = await RunSetAsync(session, request).ConfigureAwait(false);
         }
-        catch (CommandFailedException e)
+        catch (OperationCanceledException)
         {
-            await session.ReplyErrorAsync(request.Id, e.Failure.Code, e.Failure.Message).ConfigureAwait(false);
+            _metrics.Observe(CommandMetrics.Cancelled, _time.GetElapsedTime(started));
+            throw;
+        }
+        // Recorded before the reply leaves, so a client holding the reply finds it counted.
+        _metrics.Observe(failure?.Code ?? CommandMetrics.Ok, _time.GetElapsedTime(started));
+        if (failure is not null)
+        {
+            await session.ReplyErrorAsync(request.Id, failure.Code, failure.Message).ConfigureAwait(false);
             return;
         }
-        await session.ReplyAsync((request.Id, confirmed), static (w, s) =>
+        await session.ReplyAsync((request.Id, confirmed!), static (w, s) =>
         {
             w.WriteStartObject();
             w.WriteString("id", s.Id);
             w.WriteBoolean("ok", true);
             w.WritePropertyName("state");
-            ApiWriter.State(w, s.confirmed);
+            ApiWriter.State(w, s.Item2);
             w.WriteEndObject();
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>The <c>set</c> op without its reply: the confirmed state, or why it failed.</summary>
+    private async ValueTask<(KeyValuePair<string, Protocols.Model.StateValue>[]? Confirmed, CommandFailure? Failure)> RunSetAsync(
+        ApiSession session, ApiRequest request)
+    {
+        if (!TryDevice(request, out var device, out var code, out var message)) return (null, new CommandFailure(code, message));
+        if (!request.TryGet("state", out var state)) return (null, new CommandFailure(ErrorCodes.BadRequest, "'state' is missing"));
+        try
+        {
+            return (await _commands.SetAsync(device.Id, state, session.Closed).ConfigureAwait(false), null);
+        }
+        catch (CommandFailedException e)
+        {
+            return (null, e.Failure);
+        }
     }
 
     private static ValueTask SubscribeAsync(ApiSession session, ApiRequest request)

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Bridge.Service.Api;
 
 /// <summary><c>POST /api/v1/pair</c> {"code","name"}: exchanges the printed pairing code for a token.
-/// 400 for a malformed body, 403 for a wrong, used or expired code, 429 while wrong guesses are
-/// rate-limited; always a JSON error body like the WebSocket API's.</summary>
+/// 400 for a malformed body, 403 for a wrong, used or expired code, 429 while wrong guesses from the
+/// caller's address are rate-limited; always a JSON error body like the WebSocket API's.</summary>
 public static class PairEndpoint
 {
     public const string Path = "/api/v1/pair";
@@ -20,11 +20,11 @@ public static class PairEndpoint
         {
             var (code, name, problem) = await ReadAsync(context.Request);
             if (problem is not null) return Error(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, problem);
-            switch (codes.TryRedeem(code))
+            switch (codes.TryRedeem(code, context.Connection.RemoteIpAddress))
             {
                 case PairingOutcome.RateLimited:
                     context.Response.Headers.RetryAfter = "60";
-                    return Error(StatusCodes.Status429TooManyRequests, ErrorCodes.Busy, "too many wrong pairing codes; try again in a minute");
+                    return Error(StatusCodes.Status429TooManyRequests, ErrorCodes.Busy, "too many wrong pairing codes from your address; try again in a minute");
                 case PairingOutcome.Expired:
                     return Error(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "this pairing code has expired or was used; use the one the bridge shows now");
                 case PairingOutcome.Wrong:

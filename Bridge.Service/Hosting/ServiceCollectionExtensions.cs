@@ -71,6 +71,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TasmotaIngress>();
         services.AddSingleton<ShellyIngress>();
         services.AddSingleton<CommandService>();
+        services.AddSingleton<CommandMetrics>();
         services.AddSingleton<ApiDispatcher>();
         services.AddSingleton<DemoHome>();
 

@@ -11,7 +11,7 @@ public static class BridgeHealthEndpoint
     public static void MapBridgeHealth(this WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/metrics", (DeviceRegistry registry, EventHub hub, IServiceProvider services) =>
+        app.MapGet("/metrics", (DeviceRegistry registry, EventHub hub, Commands.CommandMetrics commands, IServiceProvider services) =>
         {
             var devices = registry.All();
             var link = services.GetService<RelayLink>();
@@ -24,6 +24,7 @@ public static class BridgeHealthEndpoint
             Metric(s, "bridge_relay_connects_total", "counter", "Successful relay handshakes.", link?.Connects ?? 0);
             Metric(s, "bridge_relay_sessions_total", "counter", "Sessions the relay asked to open.", counters?.Opens ?? 0);
             Metric(s, "bridge_relay_sessions_refused_total", "counter", "Relayed sessions the bridge refused (bad token).", counters?.Refused ?? 0);
+            commands.Render(s);
             return Results.Text(s.ToString(), "text/plain; version=0.0.4");
         });
     }

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Bridge.Protocols.Buffers;
 using Bridge.Protocols.Relay;
 using Bridge.Service.Security;
 
@@ -30,19 +31,7 @@ public static class RelayHandshakeClient
         }
     }
 
-    private static async Task<string> ReceiveTextAsync(WebSocket socket, CancellationToken ct)
-    {
-        var buffer = new byte[4096];
-        var length = 0;
-        ValueWebSocketReceiveResult result;
-        do
-        {
-            if (length == buffer.Length) throw new RelayRefusedException("handshake message too long");
-            result = await socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
-            length += result.Count;
-        }
-        while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-        if (result.MessageType != WebSocketMessageType.Text) throw new RelayRefusedException("the relay closed during the handshake");
-        return Encoding.UTF8.GetString(buffer, 0, length);
-    }
+    private static async Task<string> ReceiveTextAsync(WebSocket socket, CancellationToken ct) =>
+        await WebSocketMessageBuffer.ReadTextAsync(socket, 4096, ct).ConfigureAwait(false)
+            ?? throw new RelayRefusedException("the relay closed the handshake or sent a message that is not short text");
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -7,14 +8,17 @@ namespace Bridge.Service.Security;
 public enum PairingOutcome { Paired, Wrong, Expired, RateLimited }
 
 /// <summary>The current pairing code: 6 random digits, single-use, replaced when it expires (timer on
-/// the injected TimeProvider) or is used. Wrong guesses are rate-limited for everyone together.
-/// The code is shown on the bridge's stdout only, never logged.</summary>
+/// the injected TimeProvider) or is used. Wrong guesses are limited per address (so one guesser
+/// cannot lock the installer out) and per code: after <see cref="PairingOptions.MaxWrongGuessesPerCode"/>
+/// wrong guesses from anywhere the code is retired and a fresh one printed, so guessing from many
+/// addresses gains nothing. The code is shown on the bridge's stdout only, never logged.</summary>
 public sealed class PairingCodes : IDisposable
 {
     private readonly PairingOptions _options;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private readonly Queue<DateTimeOffset> _failures = new();
+    private readonly WrongGuessWindow _failures;
+    private int _wrongForCurrent;
     private readonly ITimer _rotation;
     private string _current = "";
     private string? _previous;
@@ -24,6 +28,7 @@ public sealed class PairingCodes : IDisposable
     {
         _options = options.Value;
         _time = time;
+        _failures = new WrongGuessWindow(_options.MaxFailuresPerMinute);
         _rotation = time.CreateTimer(_ => Rotate(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         lock (_gate) NewCodeLocked();
     }
@@ -36,15 +41,16 @@ public sealed class PairingCodes : IDisposable
         get { lock (_gate) return _current; }
     }
 
-    public PairingOutcome TryRedeem(string? code)
+    /// <summary>Redeems <paramref name="code"/> sent from <paramref name="from"/> (null: the bridge's own machine or unknown).</summary>
+    public PairingOutcome TryRedeem(string? code, IPAddress? from = null)
     {
+        from ??= IPAddress.None;
         string? fresh = null;
         PairingOutcome outcome;
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            while (_failures.Count > 0 && now - _failures.Peek() >= TimeSpan.FromMinutes(1)) _failures.Dequeue();
-            if (_failures.Count >= _options.MaxFailuresPerMinute) return PairingOutcome.RateLimited;
+            if (_failures.IsLimited(from, now)) return PairingOutcome.RateLimited;
             if (now >= _expires)
             {
                 _previous = _current;
@@ -58,8 +64,15 @@ public sealed class PairingCodes : IDisposable
             }
             else
             {
-                _failures.Enqueue(now);
+                _failures.Add(from, now);
                 outcome = code is not null && _previous is not null && Same(code, _previous) ? PairingOutcome.Expired : PairingOutcome.Wrong;
+                if (outcome == PairingOutcome.Wrong && ++_wrongForCurrent >= _options.MaxWrongGuessesPerCode)
+                {
+                    // Guessed at too often: this code is burnt. Whoever types it next hears "expired,
+                    // use the one the bridge shows now", and the installer reads the new one.
+                    _previous = _current;
+                    fresh = NewCodeLocked();
+                }
             }
         }
         if (fresh is not null) CodeChanged?.Invoke(fresh);
@@ -80,6 +93,7 @@ public sealed class PairingCodes : IDisposable
 
     private string NewCodeLocked()
     {
+        _wrongForCurrent = 0;
         _current = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         _expires = _time.GetUtcNow() + _options.CodeLifetime;
         _rotation.Change(_options.CodeLifetime, Timeout.InfiniteTimeSpan);

@@ -55,13 +55,14 @@ public static class LoadGenCommand
         Task? watchdog = null;
         try
         {
-            IReadOnlyList<DeviceTarget>? targets = await DiscoverAsync(connections[0], options, stderr, ct).ConfigureAwait(false);
+            // Pings need no devices: the bridge answers them itself.
+            IReadOnlyList<DeviceTarget>? targets = options.Ping ? [] : await DiscoverAsync(connections[0], options, stderr, ct).ConfigureAwait(false);
             if (targets is null)
             {
                 return 1;
             }
 
-            var pool = new DevicePool(targets);
+            DevicePool? pool = options.Ping ? null : new DevicePool(targets);
             // Spread the in-flight slots evenly over the connections.
             for (int j = 0; j < connections.Length; j++)
             {
@@ -85,7 +86,7 @@ public static class LoadGenCommand
             long shortfall = options.Count - latencies.Count - errors.Total;
             errors.Add(ErrorTally.NotSent, shortfall);
 
-            var result = LoadGenResult.From(options, pool.Count, latencies, errors, warmupErrors.Total, elapsed);
+            var result = LoadGenResult.From(options, pool?.Count ?? 0, latencies, errors, warmupErrors.Total, elapsed);
             await stdout.WriteLineAsync(result.ToJson()).ConfigureAwait(false);
             await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             if (shortfall > 0)
@@ -230,7 +231,7 @@ public static class LoadGenCommand
 
     /// <summary>Sends <paramref name="total"/> commands from every slot of every connection and waits for all replies.</summary>
     private static Task RunPhaseAsync(
-        LoadGenConnection[] connections, DevicePool pool, long total, LatencyHistogram? latencies, ErrorTally errors, CancellationToken ct)
+        LoadGenConnection[] connections, DevicePool? pool, long total, LatencyHistogram? latencies, ErrorTally errors, CancellationToken ct)
     {
         var phase = new PhaseCounter(total);
         var loops = new List<Task>();
@@ -247,23 +248,14 @@ public static class LoadGenCommand
     }
 
     private static async Task SlotLoopAsync(
-        LoadGenConnection connection, int slot, PhaseCounter phase, DevicePool pool,
+        LoadGenConnection connection, int slot, PhaseCounter phase, DevicePool? pool,
         LatencyHistogram? latencies, ErrorTally errors, CancellationToken ct)
     {
         while (!connection.IsClosed && phase.TryTake())
         {
-            int device = await pool.RentAsync(ct).ConfigureAwait(false);
-            CommandReply reply;
-            try
-            {
-                bool powerOn = pool.NextPowerOn(device);
-                reply = await connection.SendSetAsync(slot, pool.EncodedId(device), powerOn, ct).ConfigureAwait(false);
-                pool.Commanded(device, powerOn);
-            }
-            finally
-            {
-                pool.Return(device);
-            }
+            CommandReply reply = pool is null
+                ? await connection.SendPingAsync(slot, ct).ConfigureAwait(false)
+                : await SendSetAsync(connection, slot, pool, ct).ConfigureAwait(false);
 
             if (reply.Ok)
             {
@@ -274,6 +266,22 @@ public static class LoadGenCommand
                 errors.Add(reply.ErrorCode ?? ErrorTally.Unknown);
                 ct.ThrowIfCancellationRequested();
             }
+        }
+    }
+
+    private static async ValueTask<CommandReply> SendSetAsync(LoadGenConnection connection, int slot, DevicePool pool, CancellationToken ct)
+    {
+        int device = await pool.RentAsync(ct).ConfigureAwait(false);
+        try
+        {
+            bool powerOn = pool.NextPowerOn(device);
+            CommandReply reply = await connection.SendSetAsync(slot, pool.EncodedId(device), powerOn, ct).ConfigureAwait(false);
+            pool.Commanded(device, powerOn);
+            return reply;
+        }
+        finally
+        {
+            pool.Return(device);
         }
     }
 

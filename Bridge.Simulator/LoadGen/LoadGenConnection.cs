@@ -119,11 +119,16 @@ internal sealed class LoadGenConnection : IAsyncDisposable
     }
 
     /// <summary>Sends a power set from slot <paramref name="slot"/> and waits for its reply (or failure).</summary>
+    public ValueTask<CommandReply> SendSetAsync(int slot, JsonEncodedText device, bool powerOn, CancellationToken ct) =>
+        SendBuiltAsync(_slots[slot], _slots[slot].BuildSet(device, powerOn), ct);
+
+    /// <summary>Sends a ping from slot <paramref name="slot"/> and waits for its reply (or failure).</summary>
+    public ValueTask<CommandReply> SendPingAsync(int slot, CancellationToken ct) =>
+        SendBuiltAsync(_slots[slot], _slots[slot].BuildPing(), ct);
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<CommandReply> SendSetAsync(int slot, JsonEncodedText device, bool powerOn, CancellationToken ct)
+    private async ValueTask<CommandReply> SendBuiltAsync(PendingCommand pending, long sequence, CancellationToken ct)
     {
-        PendingCommand pending = _slots[slot];
-        long sequence = pending.BuildSet(device, powerOn);
         ValueTask<CommandReply> reply = pending.Arm(sequence);
         string? failure = null;
         if (_closed)

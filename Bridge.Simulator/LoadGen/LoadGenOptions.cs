@@ -29,6 +29,10 @@ public sealed record LoadGenOptions
     /// <summary>Scene mode: one set to every device at once on one connection.</summary>
     public bool Scene { get; init; }
 
+    /// <summary>Ping mode: <c>ping</c> requests, which the bridge answers itself, so devices are out of
+    /// the way and a relay in between is what gets measured.</summary>
+    public bool Ping { get; init; }
+
     /// <summary>How long the load generator waits for one reply before counting it as an error.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -51,7 +55,7 @@ public static class LoadGenOptionsParser
         """
         usage: loadgen --url ws://127.0.0.1:PORT/api/v1/ws --token TOKEN
                        [--connections K] [--inflight C] [--count N] [--warmup W]
-                       [--devices id1,id2,...] [--scene] [--timeout SECONDS]
+                       [--devices id1,id2,...] [--scene | --ping] [--timeout SECONDS]
 
           --url          the bridge's local API (default ws://127.0.0.1:8970/api/v1/ws)
           --token        access token, sent as "Authorization: Bearer" (or env BRIDGE_TOKEN)
@@ -61,6 +65,8 @@ public static class LoadGenOptionsParser
           --warmup       warm-up commands, not measured (default min(1000, count/10))
           --devices      devices to command (default: every controllable device with 'power')
           --scene        send one set to every device at once on one connection instead
+          --ping         send 'ping' (answered by the bridge itself) instead of sets: no devices
+                         involved, for measuring the transport or a relay
           --timeout      seconds to wait for one reply before counting an error (default 30)
 
         Prints one JSON line with the results on stdout.
@@ -112,22 +118,15 @@ public static class LoadGenOptionsParser
                 return Fail($"--{name} given more than once");
             }
 
-            if (name == "scene")
+            if (name is "scene" or "ping")
             {
-                if (inlineValue is not null)
+                bool flag = true;
+                if (inlineValue is not null && !bool.TryParse(inlineValue, out flag))
                 {
-                    if (!bool.TryParse(inlineValue, out bool scene))
-                    {
-                        return Fail("--scene takes no value (or true/false)");
-                    }
-
-                    options = options with { Scene = scene };
-                }
-                else
-                {
-                    options = options with { Scene = true };
+                    return Fail($"--{name} takes no value (or true/false)");
                 }
 
+                options = name == "scene" ? options with { Scene = flag } : options with { Ping = flag };
                 continue;
             }
 
@@ -221,6 +220,11 @@ public static class LoadGenOptionsParser
                 default:
                     return Fail($"unknown option --{name}");
             }
+        }
+
+        if (options.Scene && options.Ping)
+        {
+            return Fail("--scene and --ping cannot be combined");
         }
 
         token ??= getEnvironment("BRIDGE_TOKEN");

@@ -21,7 +21,8 @@ public sealed record LoadGenResult(
     int InFlight,
     int Devices,
     long WarmupErrors,
-    double ElapsedSeconds)
+    double ElapsedSeconds,
+    string Op = "set")
 {
     public static LoadGenResult From(
         LoadGenOptions options, int devices, LatencyHistogram latencies, ErrorTally errors, long warmupErrors, double elapsedSeconds) =>
@@ -40,15 +41,17 @@ public sealed record LoadGenResult(
             InFlight: options.InFlight,
             Devices: devices,
             WarmupErrors: warmupErrors,
-            ElapsedSeconds: elapsedSeconds);
+            ElapsedSeconds: elapsedSeconds,
+            Op: options.Ping ? "ping" : "set");
 
     /// <summary>
-    /// <c>{"count":N,"warmup":W,"errors":E,"error_codes":{..},"commands_per_s":X,"p50_us":..,"p90_us":..,
+    /// <c>{"op":"set|ping","count":N,"warmup":W,"errors":E,"error_codes":{..},"commands_per_s":X,"p50_us":..,"p90_us":..,
     /// "p99_us":..,"max_us":..,"mean_us":..,"connections":K,"inflight":C,"devices":D,"warmup_errors":..,"elapsed_s":..}</c>
     /// Latency percentiles cover the successful measured commands.
     /// </summary>
     public string ToJson() => ResultJson.Write(writer =>
     {
+        writer.WriteString("op", Op);
         writer.WriteNumber("count", Count);
         writer.WriteNumber("warmup", Warmup);
         writer.WriteNumber("errors", Errors);

@@ -16,6 +16,7 @@ internal sealed class PendingCommand : IValueTaskSource<CommandReply>, IDisposab
     private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
     private static readonly JsonEncodedText OpName = JsonEncodedText.Encode("op");
     private static readonly JsonEncodedText SetOp = JsonEncodedText.Encode("set");
+    private static readonly JsonEncodedText PingOp = JsonEncodedText.Encode("ping");
     private static readonly JsonEncodedText DeviceName = JsonEncodedText.Encode("device");
     private static readonly JsonEncodedText StateName = JsonEncodedText.Encode("state");
     private static readonly JsonEncodedText PowerName = JsonEncodedText.Encode("power");
@@ -48,6 +49,20 @@ internal sealed class PendingCommand : IValueTaskSource<CommandReply>, IDisposab
     /// <summary>Writes <c>{"id":"slot.seq","op":"set","device":D,"state":{"power":"on|off"}}</c> and returns the new sequence.</summary>
     public long BuildSet(JsonEncodedText device, bool powerOn)
     {
+        long sequence = Begin(SetOp);
+        _writer.WriteString(DeviceName, device);
+        _writer.WriteStartObject(StateName);
+        _writer.WriteString(PowerName, powerOn ? On : Off);
+        _writer.WriteEndObject();
+        return End(sequence);
+    }
+
+    /// <summary>Writes <c>{"id":"slot.seq","op":"ping"}</c> and returns the new sequence.</summary>
+    public long BuildPing() => End(Begin(PingOp));
+
+    /// <summary>Starts a request with a fresh id and <paramref name="op"/>; returns the new sequence.</summary>
+    private long Begin(JsonEncodedText op)
+    {
         long sequence = ++_lastSequence;
         Span<byte> id = stackalloc byte[32];
         int idLength = ReplyParser.FormatCommandId(Slot, sequence, id);
@@ -56,11 +71,12 @@ internal sealed class PendingCommand : IValueTaskSource<CommandReply>, IDisposab
         _writer.Reset(_buffer);
         _writer.WriteStartObject();
         _writer.WriteString(IdName, id[..idLength]);
-        _writer.WriteString(OpName, SetOp);
-        _writer.WriteString(DeviceName, device);
-        _writer.WriteStartObject(StateName);
-        _writer.WriteString(PowerName, powerOn ? On : Off);
-        _writer.WriteEndObject();
+        _writer.WriteString(OpName, op);
+        return sequence;
+    }
+
+    private long End(long sequence)
+    {
         _writer.WriteEndObject();
         _writer.Flush();
         return sequence;

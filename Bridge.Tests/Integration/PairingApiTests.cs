@@ -20,6 +20,23 @@ public sealed class PairingApiTests
     }
 
     [Fact]
+    public async Task A_guesser_on_another_address_gets_429_while_the_installer_still_pairs()
+    {
+        await using var bridge = await TestBridge.StartAsync(null, true);
+        using var attacker = Relay.RawUpgrade.ClientFrom(System.Net.IPAddress.Parse("127.0.0.2"));
+        var codes = bridge.App.Services.GetRequiredService<PairingCodes>();
+        var wrong = codes.Current == "123456" ? "654321" : "123456";
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++) statuses.Add((await PairAsync(attacker, bridge, new { code = wrong, name = "guess" })).Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+
+        using var installer = new HttpClient();
+        var (status, body) = await PairAsync(installer, bridge, new { code = codes.Current, name = "Dad's phone" });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(bridge.App.BridgeId, body.GetProperty("bridge").GetString());
+    }
+
+    [Fact]
     public async Task The_printed_code_buys_a_control_token_once_and_wrong_codes_get_403_then_429()
     {
         var logs = new LogCapture();

@@ -16,7 +16,8 @@ public sealed class RelayIdleLinksBenchmark
         var output = Environment.GetEnvironmentVariable("BRIDGE_BENCH_OUT");
         if (string.IsNullOrEmpty(output)) return;
         var count = int.TryParse(Environment.GetEnvironmentVariable("BRIDGE_BENCH_LINKS"), out var n) ? n : 10_000;
-        await using var relay = await RelayProcess.StartAsync("--Relay:Port=0", "--Relay:MaxConnectionsPerAddress=1000000");
+        await using var relay = await RelayProcess.StartAsync("--Relay:Port=0", "--Relay:MaxConnectionsPerAddress=1000000",
+            "--Relay:HandshakesPerSecondPerAddress=1000000", "--Relay:HandshakeBurstPerAddress=1000000");
         var before = Rss(relay.Pid);
         var sockets = new List<ClientWebSocket>(count);
         try

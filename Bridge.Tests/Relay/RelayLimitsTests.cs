@@ -64,17 +64,10 @@ public sealed class RelayLimitsTests
         await using var healthy = await ApiClient.ConnectAsync(relay.ClientUrl(bridge.App.BridgeId), bridge.Token());
 
         // A phone that sends requests but never reads: a small receive window, nothing read.
-        using var tcp = new TcpClient { ReceiveBufferSize = 4096 };
-        await tcp.ConnectAsync(IPAddress.Loopback, relay.Port);
+        var (tcp, head) = await RawUpgrade.OpenAsync(relay.Port, $"/api/v1/bridges/{bridge.App.BridgeId}/ws", bridge.Token(), 4096);
+        using var _ = tcp;
         var stream = tcp.GetStream();
-        var key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(
-            $"GET /api/v1/bridges/{bridge.App.BridgeId}/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-            $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer {bridge.Token()}\r\n\r\n"));
-        var head = new StringBuilder();
-        var one = new byte[1];
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(one) == 1) head.Append((char)one[0]);
-        Assert.StartsWith("HTTP/1.1 101", head.ToString());
+        Assert.StartsWith("HTTP/1.1 101", head);
         using var slow = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false });
 
         var metrics = relay.App.Services.GetRequiredService<RelayMetrics>();
