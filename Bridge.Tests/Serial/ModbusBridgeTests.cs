@@ -88,9 +88,10 @@ public sealed class ModbusBridgeTests
         JsonAssert.Ok(reply);
         Assert.Equal("high", State(reply).GetProperty("fan_speed").GetString());
         // Each command ended its burst with a clean reply: two bursts, two warnings, not one per bad
-        // byte. Under load a cut frame can time out and be retried, which starts one more burst.
+        // byte. Under load a cut frame or a bad reply can time out and be retried, and each retry
+        // starts one more burst; a warning per bad byte would be dozens.
         var warnings = rig.Logs.Events.Where(e => e.Level == LogLevel.Warning && e.Text.Contains("discarded")).ToList();
-        Assert.InRange(warnings.Count, 2, 3);
+        Assert.InRange(warnings.Count, 2, 5);
         Assert.Contains(warnings, w => w.Text.Contains("bad CRC"));
     }
 
