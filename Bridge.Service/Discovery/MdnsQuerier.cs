@@ -5,8 +5,8 @@ namespace Bridge.Service.Discovery;
 
 /// <summary>Continuous browsing (RFC 6762 §5.2) for the device service types: first query after
 /// 20–120 ms, then 1 s, 2 s, 4 s ... up to an hour apart, with known answers listed; records
-/// refreshed at 80 % of their TTL; each instance resolved through SRV, TXT and the host's A
-/// records, from the cache or by asking. Sleeps until the next thing is due, never polls.</summary>
+/// refreshed at 80 % of their TTL; each instance resolved through SRV, TXT and the host's A and
+/// AAAA records, from the cache or by asking. Sleeps until the next thing is due, never polls.</summary>
 public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices, TimeProvider time, ILogger<MdnsQuerier> log)
     : IHostedService, IDisposable
 {
@@ -59,7 +59,7 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
                 var expired = _cache.RemoveExpired();
                 foreach (var instance in MdnsInstances.Lost(expired, _cache, DeviceIdentification.BrowsedTypes)) devices.Lost(instance);
                 foreach (var a in expired)
-                    if (a.Type == DnsType.A && _cache.Get(a.Name, DnsType.A).Count == 0) _hostInterface.TryRemove(a.Name, out _);
+                    if (a.Type is DnsType.A or DnsType.Aaaa && MdnsInstances.Addresses(_cache, a.Name).Length == 0) _hostInterface.TryRemove(a.Name, out _);
                 // An address that expired may leave another in its place (a move): report what remains.
                 if (expired.Count > 0) ResolveAll();
                 await RefreshAsync(ct).ConfigureAwait(false);
@@ -107,7 +107,8 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
         {
             _cache.Add(r);
             goodbye |= r.Ttl == 0;
-            if (r.Type == DnsType.A && r.Ttl > 0) _hostInterface[r.Name] = received.Interface;
+            // AAAA too: an IPv6-only device's records still arrive over our IPv4 socket, on this interface.
+            if (r.Type is DnsType.A or DnsType.Aaaa && r.Ttl > 0) _hostInterface[r.Name] = received.Interface;
         }
         ResolveAll();
         if (goodbye) _wake.TrySetResult();
