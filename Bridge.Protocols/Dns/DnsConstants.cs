@@ -29,5 +29,7 @@ public static class DnsConstants
     public const int HeaderLength = 12;
     /// <summary>RFC 6762 §17: never more than 9000 bytes including IP and UDP headers.</summary>
     public const int MaxMessageLength = 9000;
+    /// <summary>IPv4 (20) and UDP (8) headers: what a packet's size limit leaves less for the DNS message.</summary>
+    public const int IPv4UdpHeaderLength = 28;
     public const int MdnsPort = 5353;
 }

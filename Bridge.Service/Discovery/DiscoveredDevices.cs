@@ -5,10 +5,13 @@ using Bridge.Service.Devices;
 namespace Bridge.Service.Discovery;
 
 /// <summary>A device found on the LAN by its own announcement, and the bridge's interface it was
-/// heard on (the one whose address the device can reach back; null when not known).</summary>
+/// heard on (the one whose address the device can reach back; null when not known).
+/// <see cref="Address"/> is the one to use (IPv4 when the device has one); <see cref="Addresses"/>
+/// all it announced, IPv4 first.</summary>
 public sealed record DiscoveredDevice(string Id, string Protocol, IPAddress Address, int Port, string Name, string Source)
 {
     public LanInterface? Interface { get; init; }
+    public IReadOnlyList<IPAddress> Addresses { get; init; } = [Address];
 }
 
 /// <summary>Devices found by mDNS, keyed by their stable id (never by address): a device that
@@ -29,25 +32,28 @@ public sealed class DiscoveredDevices(DeviceRegistry registry, ILogger<Discovere
     /// <summary>Raised after a device was found, moved or lost.</summary>
     public event Action<DiscoveredDevice, bool>? Changed;
 
-    /// <summary>An instance resolved: <paramref name="addresses"/> newest first (after a move the new one).</summary>
+    /// <summary>An instance resolved: <paramref name="addresses"/> IPv4 before IPv6, each newest first
+    /// (after a move the new one).</summary>
     public void Found(DnsName serviceType, DnsName instance, SrvData srv, TxtData txt, IReadOnlyList<IPAddress> addresses, LanInterface? via = null)
     {
         if (addresses.Count == 0) return;
         var identity = DeviceIdentification.Identify(serviceType, instance.Labels[0], txt.ToDictionary());
         if (identity is not { } id) return;
         // _shelly and _esphomelib name the protocol's own port; _http may be the same device's web UI.
-        var found = new DiscoveredDevice(id.Id, id.Protocol, addresses[0], srv.Port, instance.Labels[0], "mdns") { Interface = via };
+        var found = new DiscoveredDevice(id.Id, id.Protocol, addresses[0], srv.Port, instance.Labels[0], "mdns") { Interface = via, Addresses = addresses.ToArray() };
         bool added, moved;
         lock (_sync)
         {
             added = !_byId.TryGetValue(id.Id, out var entry);
             // A device with several addresses keeps the one it has while that is still announced: no flapping.
-            if (!added && addresses.Contains(entry!.Device.Address)) found = found with { Address = entry.Device.Address };
+            // Unless it has IPv6 and an IPv4 address appeared: IPv4 is preferred (the bridge's sockets are IPv4).
+            if (!added && addresses.Contains(entry!.Device.Address) && entry.Device.Address.AddressFamily == addresses[0].AddressFamily)
+                found = found with { Address = entry.Device.Address };
             if (added) _byId[id.Id] = entry = new Entry(found);
             var preferred = serviceType != DeviceIdentification.Http || entry!.Instances.All(i => i.Parent == DeviceIdentification.Http);
             moved = !added && !entry!.Device.Address.Equals(found.Address);
             if (preferred) entry!.Device = found;
-            else if (moved) entry!.Device = entry.Device with { Address = found.Address, Interface = found.Interface ?? entry.Device.Interface };
+            else entry!.Device = entry.Device with { Address = found.Address, Addresses = found.Addresses, Interface = found.Interface ?? entry.Device.Interface };
             entry!.Instances.Add(instance);
             found = entry.Device;
         }

@@ -22,6 +22,10 @@ public static class DiscoveredOps
                 w.WriteString("id", d.Id);
                 w.WriteString("protocol", d.Protocol);
                 w.WriteString("address", d.Address.ToString());
+                // Additive to CONTRACT.md's shape: every announced address, IPv4 first.
+                w.WriteStartArray("addresses");
+                foreach (var a in d.Addresses) w.WriteStringValue(a.ToString());
+                w.WriteEndArray();
                 w.WriteNumber("port", d.Port);
                 w.WriteString("name", d.Name);
                 w.WriteString("source", d.Source);

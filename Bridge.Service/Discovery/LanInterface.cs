@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Bridge.Protocols.Dns;
 
 namespace Bridge.Service.Discovery;
 
@@ -8,6 +9,13 @@ namespace Bridge.Service.Discovery;
 /// outgoing interface), its IPv4 addresses (for A records and beacon replies).</summary>
 public sealed record LanInterface(int Index, string Name, IReadOnlyList<IPAddress> Addresses, bool Multicast, bool Loopback)
 {
+    /// <summary>The interface's IPv4 MTU (Ethernet's 1500 when not known).</summary>
+    public int Mtu { get; init; } = 1500;
+
+    /// <summary>The largest mDNS message to send here: the MTU, but never over RFC 6762 §17's 9000 bytes
+    /// (which is also what our receive buffer holds), less the IPv4 and UDP headers.</summary>
+    public int MdnsMessageLimit => Math.Min(Mtu, DnsConstants.MaxMessageLength) - DnsConstants.IPv4UdpHeaderLength;
+
     /// <summary>The interfaces to serve: the configured ones, else those where the API listens.
     /// Down interfaces and those without IPv4 are skipped.</summary>
     public static IReadOnlyList<LanInterface> Select(DiscoveryOptions options, string apiBind, List<string> unknown)
@@ -40,14 +48,30 @@ public sealed record LanInterface(int Index, string Name, IReadOnlyList<IPAddres
         try
         {
             var props = n.GetIPProperties();
-            var index = props.GetIPv4Properties()?.Index ?? -1;
+            var ipv4 = props.GetIPv4Properties();
+            var index = ipv4?.Index ?? -1;
             if (index < 0) return null;
             var addresses = props.UnicastAddresses.Select(u => u.Address).Where(a => a.AddressFamily == AddressFamily.InterNetwork).ToArray();
-            return new LanInterface(index, n.Name, addresses, n.SupportsMulticast, n.NetworkInterfaceType == NetworkInterfaceType.Loopback);
+            return new LanInterface(index, n.Name, addresses, n.SupportsMulticast, n.NetworkInterfaceType == NetworkInterfaceType.Loopback)
+            {
+                Mtu = MtuOf(ipv4!),
+            };
         }
         catch (NetworkInformationException)
         {
             return null;
+        }
+    }
+
+    private static int MtuOf(IPv4InterfaceProperties ipv4)
+    {
+        try
+        {
+            return ipv4.Mtu > 0 ? ipv4.Mtu : 1500;
+        }
+        catch (Exception e) when (e is PlatformNotSupportedException or NetworkInformationException)
+        {
+            return 1500;
         }
     }
 }

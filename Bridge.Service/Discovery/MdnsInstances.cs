@@ -7,8 +7,10 @@ namespace Bridge.Service.Discovery;
 /// addresses all present) or gone. Pure: reads the cache and what it dropped, sends nothing.</summary>
 public static class MdnsInstances
 {
-    /// <summary>An instance whose SRV, TXT and host addresses (newest first) are cached; else adds the
-    /// questions that would complete it to <paramref name="missing"/>.</summary>
+    /// <summary>An instance whose SRV, TXT and host addresses are cached; else adds the questions that
+    /// would complete it to <paramref name="missing"/>. <paramref name="addresses"/> lists IPv4 (A) before
+    /// IPv6 (AAAA), each newest first: the bridge's sockets are IPv4, so an IPv4 address is the one to use
+    /// when there is one; an AAAA-only host still resolves.</summary>
     public static bool TryResolve(MdnsCache cache, DnsName instance, List<DnsQuestion> missing, out SrvData srv, out TxtData txt, out DnsName host, out IPAddress[] addresses)
     {
         srv = null!;
@@ -22,16 +24,23 @@ public static class MdnsInstances
         if (srvRecord is null) return false;
         srv = (SrvData)srvRecord.Data;
         host = srv.Target;
-        addresses = cache.Get(host, DnsType.A).Select(a => ((AddressData)a.Data).Address).ToArray();
+        addresses = Addresses(cache, host);
         if (addresses.Length == 0)
         {
+            // Both in one query: whichever families the host has come back in one answer.
             missing.Add(new DnsQuestion(host, DnsType.A));
+            missing.Add(new DnsQuestion(host, DnsType.Aaaa));
             return false;
         }
         if (txtRecord is null) return false;
         txt = (TxtData)txtRecord.Data;
         return true;
     }
+
+    /// <summary>A host's cached addresses: A records, then AAAA records, each newest first.</summary>
+    public static IPAddress[] Addresses(MdnsCache cache, DnsName host) =>
+        cache.Get(host, DnsType.A).Concat(cache.Get(host, DnsType.Aaaa))
+            .Select(r => r.Data).OfType<AddressData>().Select(a => a.Address).ToArray();
 
     /// <summary>Which browsed instances are gone once records expired: the PTR that listed it (goodbye,
     /// or 75 min unrefreshed), or its SRV with no other left (the device went silent: SRV lives 120 s and

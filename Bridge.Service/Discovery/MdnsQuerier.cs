@@ -4,9 +4,10 @@ using Bridge.Protocols.Dns;
 namespace Bridge.Service.Discovery;
 
 /// <summary>Continuous browsing (RFC 6762 §5.2) for the device service types: first query after
-/// 20–120 ms, then 1 s, 2 s, 4 s ... up to an hour apart, with known answers listed; records
-/// refreshed at 80 % of their TTL; each instance resolved through SRV, TXT and the host's A
-/// records, from the cache or by asking. Sleeps until the next thing is due, never polls.</summary>
+/// 20–120 ms, then 1 s, 2 s, 4 s ... up to an hour apart, with known answers listed (over several
+/// packets when they don't fit in one); records
+/// refreshed at 80 % of their TTL; each instance resolved through SRV, TXT and the host's A and
+/// AAAA records, from the cache or by asking. Sleeps until the next thing is due, never polls.</summary>
 public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices, TimeProvider time, ILogger<MdnsQuerier> log)
     : IHostedService, IDisposable
 {
@@ -59,7 +60,7 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
                 var expired = _cache.RemoveExpired();
                 foreach (var instance in MdnsInstances.Lost(expired, _cache, DeviceIdentification.BrowsedTypes)) devices.Lost(instance);
                 foreach (var a in expired)
-                    if (a.Type == DnsType.A && _cache.Get(a.Name, DnsType.A).Count == 0) _hostInterface.TryRemove(a.Name, out _);
+                    if (a.Type is DnsType.A or DnsType.Aaaa && MdnsInstances.Addresses(_cache, a.Name).Length == 0) _hostInterface.TryRemove(a.Name, out _);
                 // An address that expired may leave another in its place (a move): report what remains.
                 if (expired.Count > 0) ResolveAll();
                 await RefreshAsync(ct).ConfigureAwait(false);
@@ -83,6 +84,8 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
     {
         var questions = DeviceIdentification.BrowsedTypes.Select(t => new DnsQuestion(t, DnsType.Ptr)).Where(q => !AskedByOthers(q)).ToArray();
         if (questions.Length == 0) return;
+        // QM even on the first query (RFC 6762 §5.4 suggests QU): 5353 is shared with other mDNS stacks
+        // (ReuseAddress) and a unicast reply reaches only one socket there, not necessarily ours.
         var known = questions.SelectMany(q => _cache.KnownAnswers(q.Name, DnsType.Ptr)).ToArray();
         await SendAsync(new DnsMessage { Questions = questions, Answers = known }, ct).ConfigureAwait(false);
     }
@@ -107,7 +110,8 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
         {
             _cache.Add(r);
             goodbye |= r.Ttl == 0;
-            if (r.Type == DnsType.A && r.Ttl > 0) _hostInterface[r.Name] = received.Interface;
+            // AAAA too: an IPv6-only device's records still arrive over our IPv4 socket, on this interface.
+            if (r.Type is DnsType.A or DnsType.Aaaa && r.Ttl > 0) _hostInterface[r.Name] = received.Interface;
         }
         ResolveAll();
         if (goodbye) _wake.TrySetResult();
@@ -171,17 +175,20 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
         }
     }
 
+    /// <summary>Multicasts a query on every interface, over several packets where its known answers
+    /// exceed the interface's packet size (RFC 6762 §7.2).</summary>
     private async Task SendAsync(DnsMessage query, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        lock (_sync)
-        {
-            _sent.Enqueue((query, now));
-            while (_sent.Count > 32 || (_sent.TryPeek(out var oldest) && now - oldest.At > LoopbackWindow)) _sent.Dequeue();
-        }
         try
         {
-            foreach (var via in endpoint.Interfaces) await endpoint.SendMulticastAsync(query, via, ct).ConfigureAwait(false);
+            foreach (var via in endpoint.Interfaces)
+            {
+                foreach (var packet in MdnsQueryPackets.Split(query, via.MdnsMessageLimit))
+                {
+                    Sent(packet);
+                    await endpoint.SendMulticastAsync(packet, via, ct).ConfigureAwait(false);
+                }
+            }
         }
         catch (OperationCanceledException)
         {
@@ -189,6 +196,17 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
         catch (Exception e)
         {
             log.LogError(e, "mDNS: sending a query failed");
+        }
+    }
+
+    /// <summary>Remembers a packet we sent, to recognise it when multicast loops it back.</summary>
+    private void Sent(DnsMessage packet)
+    {
+        var now = time.GetUtcNow();
+        lock (_sync)
+        {
+            _sent.Enqueue((packet, now));
+            while (_sent.Count > 32 || (_sent.TryPeek(out var oldest) && now - oldest.At > LoopbackWindow)) _sent.Dequeue();
         }
     }
 

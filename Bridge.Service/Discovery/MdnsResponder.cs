@@ -17,6 +17,7 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<BridgeAdvertisement> _announced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly MulticastLimiter _limiter = new(time);
+    private MdnsKnownAnswerAssembler? _knownAnswers;
     private readonly Lock _sync = new();
     private BridgeAdvertisement? _ad;
     private bool _probing;
@@ -30,6 +31,7 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (!endpoint.IsOpen) return Task.CompletedTask;
+        _knownAnswers = new MdnsKnownAnswerAssembler(time, AnswerQuery);
         endpoint.Received += OnReceived;
         lifetime.ApplicationStarted.Register(() => _runner = Task.Run(() => RunAsync(_stop.Token)));
         return Task.CompletedTask;
@@ -144,7 +146,18 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
             }
             return;
         }
-        var reply = MdnsAnswerer.Answer(m, ad.Records(received.Interface.Addresses));
+        // Known answers may come in several packets (TC): answered once they are all in.
+        _knownAnswers?.Receive(received);
+    }
+
+    /// <summary>Answers a query whose known answers are complete.</summary>
+    private void AnswerQuery(MdnsReceived received)
+    {
+        BridgeAdvertisement? ad;
+        bool probing;
+        lock (_sync) (ad, probing) = (_ad, _probing);
+        if (ad is null || probing) return;
+        var reply = MdnsAnswerer.Answer(received.Message, ad.Records(received.Interface.Addresses));
         if (reply is null) return;
         _ = ReplyAsync(received, reply, _stop.Token);
     }
@@ -169,10 +182,9 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
                 return;
             }
             var isProbe = m.Authorities.Count > 0;
-            // Probes for our names are defended at once; shared answers wait 20–120 ms, or
-            // 400–500 ms when more known answers follow (TC), RFC 6762 §6 and §7.2.
+            // Probes for our names are defended at once; shared answers wait 20–120 ms (RFC 6762 §6).
+            // A query with TC already waited for the rest of its known answers (MdnsKnownAnswerAssembler).
             var delay = isProbe ? TimeSpan.Zero
-                : m.IsTruncated ? TimeSpan.FromMilliseconds(Random.Shared.Next(400, 501))
                 : reply.Shared ? TimeSpan.FromMilliseconds(Random.Shared.Next(20, 121))
                 : TimeSpan.Zero;
             if (delay > TimeSpan.Zero) await Task.Delay(delay, time, ct).ConfigureAwait(false);
@@ -196,6 +208,7 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         endpoint.Received -= OnReceived;
+        _knownAnswers?.Dispose();
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_runner is not null) await _runner.ConfigureAwait(false);
         if (_announced.Task.IsCompletedSuccessfully)
@@ -206,5 +219,9 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
         }
     }
 
-    public void Dispose() => _stop.Cancel();
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _knownAnswers?.Dispose();
+    }
 }

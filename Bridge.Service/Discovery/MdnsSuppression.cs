@@ -11,7 +11,8 @@ public static class MdnsSuppression
     /// everything we lack.</summary>
     public static IReadOnlyList<DnsQuestion> DuplicateQuestions(DnsMessage query, Func<DnsQuestion, IReadOnlyList<DnsRecord>> ourKnownAnswers)
     {
-        if (query.IsResponse) return [];
+        // With TC set more known answers follow in other packets: this one alone can't show it knows no more than we do.
+        if (query.IsResponse || query.IsTruncated) return [];
         var duplicates = new List<DnsQuestion>();
         foreach (var q in query.Questions)
         {

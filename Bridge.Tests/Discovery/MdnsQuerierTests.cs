@@ -72,6 +72,24 @@ public sealed class MdnsQuerierTests(ITestOutputHelper output)
         Assert.DoesNotContain(discovered.List(), d => d.Device.Name == "My NAS");
     }
 
+    [Fact]
+    public async Task A_device_that_python_zeroconf_registers_with_IPv4_and_IPv6_is_listed_with_both_IPv4_as_address()
+    {
+        if (NetnsOnly.Skip(output)) return;
+        await using var bridge = await TestBridge.StartAsync();
+        var discovered = bridge.App.Services.GetRequiredService<DiscoveredDevices>();
+        const string id = "shellyplus1-a8032ab16666";
+        var found = Changed(discovered, id, true);
+        await using var shelly = await Zeroconf.Registration.StartAsync(Timeout, ["fd00::66", "127.0.0.1"], "_shelly._tcp.local.", id, 80, "gen=2");
+        await Wait.ForAsync(found, Timeout, "the dual-stack Shelly in the discovered list");
+
+        await using var client = await bridge.ConnectAsync(TokenScope.Install);
+        var reply = await client.RequestAsync(new { op = "discovered" });
+        var entry = reply.GetProperty("found").EnumerateArray().Single(e => e.GetProperty("id").GetString() == id);
+        Assert.Equal("127.0.0.1", entry.GetProperty("address").GetString());
+        Assert.Equal(["127.0.0.1", "fd00::66"], entry.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()));
+    }
+
     private static Task<DiscoveredDevice> Changed(DiscoveredDevices discovered, string id, bool present)
     {
         var done = new TaskCompletionSource<DiscoveredDevice>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -31,6 +31,13 @@ public sealed class MdnsSuppressionTests
     }
 
     [Fact]
+    public void A_query_whose_known_answers_continue_in_more_packets_does_not_its_rest_may_list_what_we_lack()
+    {
+        var truncated = Query(Browse, KnownA) with { Flags = DnsConstants.FlagTruncated };
+        Assert.Empty(MdnsSuppression.DuplicateQuestions(truncated, _ => [KnownA, KnownB]));
+    }
+
+    [Fact]
     public void QU_questions_and_responses_suppress_nothing()
     {
         Assert.Empty(MdnsSuppression.DuplicateQuestions(Query(Browse with { UnicastResponse = true }), _ => []));

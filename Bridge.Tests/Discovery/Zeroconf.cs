@@ -49,8 +49,11 @@ finally:
 """;
 
     /// <summary>Registers one service on 127.0.0.1 (it probes and announces), prints "registered",
-    /// then waits for stdin to close and unregisters (goodbye). Arguments: type, instance, port, key=value....</summary>
+    /// then waits for stdin to close and unregisters (goodbye). Arguments: type, instance, port, key=value....
+    /// The host's addresses (IPv4 or IPv6, comma-separated) come from BRIDGE_ZC_ADDRESSES, 127.0.0.1 when unset;
+    /// IPv6 ones are announced as AAAA records even though zeroconf's socket is IPv4.</summary>
     public const string Register = """
+import os
 import socket
 import sys
 
@@ -59,7 +62,8 @@ from zeroconf import ServiceInfo, Zeroconf
 type_, instance, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 props = dict(kv.split("=", 1) for kv in sys.argv[4:])
 zc = Zeroconf(interfaces=["127.0.0.1"])
-info = ServiceInfo(type_, instance + "." + type_, addresses=[socket.inet_aton("127.0.0.1")], port=port,
+addresses = os.environ.get("BRIDGE_ZC_ADDRESSES", "127.0.0.1").split(",")
+info = ServiceInfo(type_, instance + "." + type_, parsed_addresses=addresses, port=port,
                    properties=props, server=instance + ".local.")
 zc.register_service(info)
 print("registered", flush=True)
@@ -81,11 +85,16 @@ print("unregistered", flush=True)
             _path = path;
         }
 
-        public static async Task<Registration> StartAsync(TimeSpan timeout, string type, string instance, int port, params string[] txt)
+        public static Task<Registration> StartAsync(TimeSpan timeout, string type, string instance, int port, params string[] txt) =>
+            StartAsync(timeout, ["127.0.0.1"], type, instance, port, txt);
+
+        /// <summary>Registers with these host addresses (A for IPv4, AAAA for IPv6).</summary>
+        public static async Task<Registration> StartAsync(TimeSpan timeout, IReadOnlyList<string> addresses, string type, string instance, int port, params string[] txt)
         {
             var path = Path.Combine(Path.GetTempPath(), $"bridge-zeroconf-{Guid.NewGuid():N}.py");
             await File.WriteAllTextAsync(path, Register);
             var start = new ProcessStartInfo(NetnsOnly.Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["BRIDGE_ZC_ADDRESSES"] = string.Join(",", addresses);
             foreach (var a in new[] { path, type, instance, port.ToString() }.Concat(txt)) start.ArgumentList.Add(a);
             var process = Process.Start(start)!;
             var registration = new Registration(process, path);
