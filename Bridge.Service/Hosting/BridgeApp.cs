@@ -39,6 +39,8 @@ public sealed class BridgeApp : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(apiOptions.Bind), apiOptions.Port));
         builder.Host.UseSystemd();
         // Serilog writes the console; the default console provider would print everything twice.
+        // preserveStaticLogger: each host keeps its own logger, instead of every host in the process
+        // writing through the static Log.Logger of whichever host was built last.
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog((_, logger) => logger
             .MinimumLevel.Information()
@@ -46,7 +48,7 @@ public sealed class BridgeApp : IAsyncDisposable
             .MinimumLevel.Override("MQTTnet", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
-                standardErrorFromLevel: LogEventLevel.Verbose), writeToProviders: true);
+                standardErrorFromLevel: LogEventLevel.Verbose), preserveStaticLogger: true, writeToProviders: true);
         builder.Services.AddBridge(builder.Configuration, profiles);
         configureServices?.Invoke(builder.Services);
 

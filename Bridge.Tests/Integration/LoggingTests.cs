@@ -27,6 +27,20 @@ public sealed class LoggingTests
     }
 
     [Fact]
+    public async Task Two_bridges_in_one_process_each_log_to_their_own_providers()
+    {
+        var first = new LogCapture();
+        var second = new LogCapture();
+        await using var a = await TestBridge.StartAsync(null, true, s => s.AddSingleton<ILoggerProvider>(first));
+        await using var b = await TestBridge.StartAsync(null, true, s => s.AddSingleton<ILoggerProvider>(second));
+        // A logger the first bridge creates only now, after the second was built (as sessions and
+        // lazily made services do), must still write to the first bridge's log.
+        a.App.Services.GetRequiredService<ILogger<LoggingTests>>().LogWarning("marker from the first bridge");
+        Assert.Contains(first.Events, e => e.Text.Contains("marker from the first bridge"));
+        Assert.DoesNotContain(second.Events, e => e.Text.Contains("marker from the first bridge"));
+    }
+
+    [Fact]
     public async Task Tokens_and_the_signing_key_never_reach_the_log()
     {
         var logs = new LogCapture();
