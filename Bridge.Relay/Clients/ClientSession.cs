@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
 using Bridge.Protocols.Relay;
+using Bridge.Relay.Backplane;
 using Bridge.Relay.Hosting;
 using Bridge.Relay.Links;
 using Bridge.Relay.Metrics;
@@ -11,10 +12,10 @@ namespace Bridge.Relay.Clients;
 
 /// <summary>One client connected through the relay to a bridge: its frames go to the bridge in
 /// envelopes, the bridge's replies and events come back through a bounded queue of its own.</summary>
-public sealed class ClientSession
+public sealed class ClientSession : IRelayedSession
 {
     private readonly WebSocket _socket;
-    private readonly BridgeLink _link;
+    private readonly IBridgeRoute _link;
     private readonly RelayOptions _options;
     private readonly RelayMetrics _metrics;
     private readonly Channel<byte[]> _outgoing;
@@ -24,7 +25,7 @@ public sealed class ClientSession
     private string _closeReason = "";
     private volatile bool _closedByBridge;
 
-    public ClientSession(WebSocket socket, BridgeLink link, RelayOptions options, RelayMetrics metrics, Func<bool> mayForward)
+    public ClientSession(WebSocket socket, IBridgeRoute link, RelayOptions options, RelayMetrics metrics, Func<bool> mayForward)
     {
         _mayForward = mayForward;
         _socket = socket;
