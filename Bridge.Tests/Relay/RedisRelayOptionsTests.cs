@@ -1,0 +1,25 @@
+using Bridge.Relay.Hosting;
+
+namespace Bridge.Tests.Relay;
+
+/// <summary>A malformed <c>Relay:Redis</c> is a start-up problem listed with the others.</summary>
+public sealed class RedisRelayOptionsTests
+{
+    [Theory]
+    [InlineData("127.0.0.1:6379,notAnOption=1", "Relay:Redis is not a Redis connection string")]
+    [InlineData(",", "Relay:Redis names no server")]
+    public void A_bad_connection_string_stops_the_start_with_the_other_problems(string redis, string expected)
+    {
+        var problems = new List<string>();
+        Assert.Null(RelayApp.Create([$"--Relay:Redis={redis}", "--Relay:Port=-1"], problems));
+        Assert.Contains(problems, p => p.StartsWith(expected, StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Relay:Port", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_good_connection_string_is_accepted()
+    {
+        var options = new RelayOptions { Redis = "127.0.0.1:6379,password=secret,ssl=false" };
+        Assert.Empty(options.Validate());
+    }
+}
