@@ -5,7 +5,6 @@ using System.Threading.Channels;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Backplane;
 using Bridge.Relay.Hosting;
-using Bridge.Relay.Links;
 using Bridge.Relay.Metrics;
 
 namespace Bridge.Relay.Clients;

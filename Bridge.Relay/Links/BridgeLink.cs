@@ -6,7 +6,6 @@ using System.Threading.Channels;
 using Bridge.Protocols.Buffers;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Backplane;
-using Bridge.Relay.Clients;
 using Bridge.Relay.Hosting;
 using Bridge.Relay.Metrics;
 
