@@ -65,7 +65,8 @@ public sealed class RelayOptions
         try
         {
             var parsed = StackExchange.Redis.ConfigurationOptions.Parse(connectionString);
-            return parsed.EndPoints.Count == 0 ? $"names no server ('host:port'): '{connectionString}'" : null;
+            // Not echoed: the string may hold a password.
+            return parsed.EndPoints.Count == 0 ? "names no server; expected host:port[,option=value...]" : null;
         }
         catch (ArgumentException e)
         {

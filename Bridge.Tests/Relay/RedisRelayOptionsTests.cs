@@ -17,9 +17,14 @@ public sealed class RedisRelayOptionsTests
     }
 
     [Fact]
-    public void A_good_connection_string_is_accepted()
+    public void A_good_connection_string_is_accepted_and_a_password_is_never_echoed()
     {
-        var options = new RelayOptions { Redis = "127.0.0.1:6379,password=secret,ssl=false" };
-        Assert.Empty(options.Validate());
+        Assert.Empty(new RelayOptions { Redis = "127.0.0.1:6379,password=secret,ssl=false" }.Validate());
+        foreach (var bad in new[] { ",password=hunter2", "127.0.0.1:1,password=hunter2,bogus=1" })
+        {
+            var problem = Assert.Single(new RelayOptions { Redis = bad }.Validate());
+            Assert.StartsWith("Relay:Redis", problem);
+            Assert.DoesNotContain("hunter2", problem);
+        }
     }
 }
