@@ -102,8 +102,8 @@ public sealed class RedisRelayTests : IAsyncLifetime
     public async Task A_token_revoked_at_a_bridge_is_refused_at_the_other_node_within_seconds()
     {
         var phone = _a.App.MintToken("phone", TokenScope.Control);
-        await using (var open = await ApiClient.ConnectAsync(_node1.ClientUrl(_a.App.BridgeId), phone))
-            JsonAssert.Ok(await open.RequestAsync(new { op = "ping" }));
+        await using var open = await ApiClient.ConnectAsync(_node1.ClientUrl(_a.App.BridgeId), phone);
+        JsonAssert.Ok(await open.RequestAsync(new { op = "ping" }));
         await using var admin = await _a.ConnectAsync(TokenScope.Admin);
         var jti = (await admin.RequestAsync(new { op = "tokens" })).GetProperty("tokens").EnumerateArray()
             .Single(t => t.GetProperty("name").GetString() == "phone").GetProperty("jti").GetString();
@@ -114,6 +114,9 @@ public sealed class RedisRelayTests : IAsyncLifetime
             var (status, body) = await RedisRelayNodes.UpgradeAsync(_node1, _a.App.BridgeId, phone);
             return status == HttpStatusCode.Unauthorized && body.Contains("revoked");
         }, TimeSpan.FromSeconds(5), "node 1 to refuse the token revoked at the bridge linked to node 2");
+        // The session open on node 1 with that token is closed by the bridge, across nodes.
+        await Infrastructure.Wait.UntilAsync(() => open.State != System.Net.WebSockets.WebSocketState.Open, TimeSpan.FromSeconds(5), "the open session to close");
+        Assert.Equal(4401, (int?)open.CloseStatus);
     }
 
     private static IRelayBackplane Backplane(TestRelay relay) => relay.App.Services.GetRequiredService<IRelayBackplane>();
