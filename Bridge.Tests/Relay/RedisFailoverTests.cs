@@ -88,4 +88,33 @@ public sealed class RedisFailoverTests : IAsyncLifetime
         await Wait.UntilAsync(async () => (await RedisRelayNodes.UpgradeAsync(other, bridge.App.BridgeId, bridge.Token())).Status == HttpStatusCode.SwitchingProtocols,
             Patience, "the second node to find the bridge through Redis");
     }
+
+    /// <summary>Killed outright (a process, SIGKILL), a node cleans nothing up: what it held in Redis expires.</summary>
+    [Fact]
+    public async Task When_a_node_is_killed_clients_elsewhere_are_closed_and_refused_until_its_bridge_is_back()
+    {
+        await using var node1 = await RedisRelayNodes.StartAsync(_redis.ConnectionString);
+        var node2Args = new[] { "--Relay:Port=0", $"--Relay:Redis={_redis.ConnectionString}", "--Relay:OwnershipTtl=00:00:03" };
+        var node2 = await RelayProcess.StartAsync(node2Args);
+        var port2 = new Uri(node2.Url!).Port;
+        // The bridge knows only node 2, so it cannot move: its ownership key has to expire.
+        await using var bridge = await RelayedBridge.StartAsync(node2.Url!);
+        await bridge.WaitConnectedAsync();
+        var bridgeId = bridge.App.BridgeId;
+        await using var client = await ApiClient.ConnectAsync(node1.ClientUrl(bridgeId), bridge.Token());
+        JsonAssert.Ok(await client.RequestAsync(new { op = "subscribe" }));
+
+        await node2.DisposeAsync(); // SIGKILL
+        // An idle subscriber on node 1 is not left waiting for events that will never come.
+        await Wait.UntilAsync(() => client.State != WebSocketState.Open, Patience, "node 1 to close the client of the dead node's bridge");
+        Assert.Equal(1012, (int?)client.CloseStatus);
+        var (status, body) = await RedisRelayNodes.UpgradeAsync(node1, bridgeId, bridge.Token());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Contains("bridge_offline", body);
+
+        await using var restarted = await RelayProcess.StartAsync([.. node2Args.Skip(1), $"--Relay:Port={port2}"]);
+        await bridge.WaitConnectedAsync(times: 2);
+        await using var again = await ApiClient.ConnectAsync(node1.ClientUrl(bridgeId), bridge.Token());
+        JsonAssert.Ok(await again.RequestAsync(new { op = "set", device = "lamp-1", state = new { brightness = 57 } }));
+    }
 }
