@@ -17,25 +17,11 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --d
 PIDS+=($!)
 wait_line "$WORK/redis.out" 'Ready to accept connections'
 
-node() { # name
-    # One token drives the whole load here, so lift the per-token rate that protects real homes.
-    dotnet "Bridge.Relay/bin/$BIN/Bridge.Relay.dll" --Relay:Port=0 --Relay:Redis="127.0.0.1:$REDIS_PORT" \
-        --Relay:TokenFramesPerSecond=1000000 --Relay:TokenBurst=1000000 >"$WORK/$1.out" 2>"$WORK/$1.err" &
-    PIDS+=($!)
-    wait_line "$WORK/$1.out" '^Relay: ws://'
-}
-node node1
-node node2
-NODE1=$(sed -n 's/^Relay: //p' "$WORK/node1.out")
-NODE2=$(sed -n 's/^Relay: //p' "$WORK/node2.out")
-
-dotnet "Bridge.Service/bin/$BIN/Bridge.Service.dll" --demo --Demo:Lamps="$LAMPS" --Api:Port=0 --Mqtt:Port=0 \
-    --Data:Dir="$WORK/data" --Relay:Url="$NODE2" >"$WORK/bridge.out" 2>"$WORK/bridge.err" &
-PIDS+=($!)
-wait_line "$WORK/bridge.out" '^Relay: connected'
-LOCAL=$(sed -n 's/^Local API: //p' "$WORK/bridge.out")
-TOKEN=$(sed -n 's/^Access token: //p' "$WORK/bridge.out")
-ID=$(sed -n 's/^Bridge id: //p' "$WORK/bridge.out")
+start_relay node1 --Relay:Redis="127.0.0.1:$REDIS_PORT"
+start_relay node2 --Relay:Redis="127.0.0.1:$REDIS_PORT"
+NODE1=$(cat "$WORK/node1.url")
+NODE2=$(cat "$WORK/node2.url")
+start_bridge "$NODE2"
 
 run() { dotnet "Bridge.Simulator/bin/$BIN/Bridge.Simulator.dll" loadgen --url "$1" --token "$TOKEN" \
         --connections "$CONNECTIONS" --inflight "$INFLIGHT" --count "$COUNT"; }
