@@ -2,9 +2,9 @@
 # Builds DeviceBridge and runs every test; what .ci/run calls.
 #
 #  1. Installs the OS packages the tests use (mosquitto socat python3 python3-zeroconf iproute2
-#     python3-pymodbus python3-serial-asyncio)
-#     if any is missing - apt-get only runs then - and leaves no system-wide mosquitto running
-#     (tests start their own brokers on free loopback ports).
+#     python3-pymodbus python3-serial-asyncio redis-server)
+#     if any is missing - apt-get only runs then - and leaves no system-wide mosquitto or redis
+#     running (tests start their own brokers and Redis servers on free loopback ports).
 #  2. dotnet restore + dotnet build -c Release of DeviceBridge.sln.
 #  3. dotnet test Bridge.Tests inside a fresh network namespace (unshare -n as root, unshare -rn
 #     otherwise) where only loopback exists, with multicast on (tools/in-netns.sh), so mDNS and
@@ -25,7 +25,7 @@ export MSBUILDDISABLENODEREUSE=1
 export BRIDGE_TEST_PYTHON=/usr/bin/python3
 
 # python3-serial-asyncio is only a Recommends of python3-pymodbus, but its serial server needs it.
-PACKAGES=(mosquitto socat python3 python3-zeroconf iproute2 python3-pymodbus python3-serial-asyncio)
+PACKAGES=(mosquitto socat python3 python3-zeroconf iproute2 python3-pymodbus python3-serial-asyncio redis-server)
 TEST_TIMEOUT=50m        # the whole dotnet test run
 HANG_TIMEOUT=${BRIDGE_TEST_HANG_TIMEOUT:-10m}  # one test that long: blame-hang kills the test host, the run fails
 
@@ -70,6 +70,21 @@ stop_system_mosquitto() {
     return 0
 }
 
+# Installing redis-server starts the packaged server on 6379. Stop it the same way: by its service,
+# then by its pid file; a process-title match only for the packaged default address (redis rewrites
+# its title to "redis-server <bind>:<port>"; test servers use free ephemeral ports, never 6379).
+stop_system_redis() {
+    as_root systemctl stop redis-server >/dev/null 2>&1 || true
+    as_root service redis-server stop >/dev/null 2>&1 || true
+    local pid
+    for pid in $(cat /run/redis/redis-server.pid 2>/dev/null) $(pgrep -x redis-server 2>/dev/null); do
+        if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- ':6379\b'; then
+            as_root kill "$pid" 2>/dev/null || true
+        fi
+    done
+    return 0
+}
+
 # --- 1. OS packages ----------------------------------------------------------------------------
 if command -v dpkg >/dev/null 2>&1; then
     missing=()
@@ -83,6 +98,7 @@ if command -v dpkg >/dev/null 2>&1; then
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
             || give_up "apt-get install ${missing[*]} failed"
         stop_system_mosquitto
+        stop_system_redis
     fi
 else
     echo "test.sh: no dpkg here; assuming ${PACKAGES[*]} are installed" >&2

@@ -6,21 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONNECTIONS=${1:-1} INFLIGHT=${2:-1} COUNT=${3:-20000} LAMPS=${4:-20}
-source bench/relay-common.sh
+. bench/relay-lib.sh
 
-# One token drives the whole load here, so lift the per-token rate that protects real homes.
-dotnet "Bridge.Relay/bin/$BIN/Bridge.Relay.dll" --Relay:Port=0 --Relay:TokenFramesPerSecond=1000000 --Relay:TokenBurst=1000000 >"$WORK/relay.out" 2>"$WORK/relay.err" &
-PIDS+=($!)
-wait_line "$WORK/relay.out" '^Relay: ws://'
-RELAY=$(sed -n 's/^Relay: //p' "$WORK/relay.out")
-
-dotnet "Bridge.Service/bin/$BIN/Bridge.Service.dll" --demo --Demo:Lamps="$LAMPS" --Api:Port=0 --Mqtt:Port=0 \
-    --Data:Dir="$WORK/data" --Relay:Url="$RELAY" >"$WORK/bridge.out" 2>"$WORK/bridge.err" &
-PIDS+=($!)
-wait_line "$WORK/bridge.out" '^Relay: connected'
-LOCAL=$(sed -n 's/^Local API: //p' "$WORK/bridge.out")
-TOKEN=$(sed -n 's/^Access token: //p' "$WORK/bridge.out")
-ID=$(sed -n 's/^Bridge id: //p' "$WORK/bridge.out")
+start_relay relay
+RELAY=$(cat "$WORK/relay.url")
+start_bridge "$RELAY"
 
 run() { dotnet "Bridge.Simulator/bin/$BIN/Bridge.Simulator.dll" loadgen --url "$1" --token "$TOKEN" \
         --connections "$CONNECTIONS" --inflight "$INFLIGHT" --count "$COUNT"; }

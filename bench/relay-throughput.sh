@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONNECTIONS=${1:-16} INFLIGHT=${2:-256} COUNT=${3:-200000} BRIDGES=${4:-1}
-source bench/relay-common.sh
+. bench/relay-lib.sh
 metric() { curl -s "$HTTP/metrics" | awk -v m="$1" '$1 ~ "^"m {s += $2} END {printf "%d\n", s}'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Collections.Frozen;
 using System.Security.Cryptography;
 
 namespace Bridge.Relay.Backplane;
@@ -8,33 +6,25 @@ namespace Bridge.Relay.Backplane;
 /// learns each key again when its bridge reconnects (and clients get 404 until then).</summary>
 public sealed class InMemoryBackplane : IRelayBackplane
 {
-    private sealed record Entry(byte[] PublicKey, ECDsa Key)
-    {
-        public volatile FrozenSet<string> Revoked = FrozenSet<string>.Empty;
-    }
+    private readonly BridgeDirectory _directory = new();
 
-    private readonly ConcurrentDictionary<string, Entry> _bridges = new(StringComparer.Ordinal);
+    public ValueTask<bool> TryRegisterAsync(string bridgeId, byte[] publicKey) =>
+        ValueTask.FromResult(_directory.TryAdd(bridgeId, publicKey));
 
-    public ValueTask<bool> TryRegisterAsync(string bridgeId, byte[] publicKey)
-    {
-        var entry = _bridges.GetOrAdd(bridgeId, static (id, key) =>
-        {
-            var ecdsa = ECDsa.Create();
-            ecdsa.ImportSubjectPublicKeyInfo(key, out _);
-            return new Entry(key, ecdsa);
-        }, publicKey);
-        return ValueTask.FromResult(CryptographicOperations.FixedTimeEquals(entry.PublicKey, publicKey));
-    }
-
-    public ValueTask<ECDsa?> GetKeyAsync(string bridgeId) =>
-        ValueTask.FromResult(_bridges.TryGetValue(bridgeId, out var entry) ? entry.Key : null);
+    public ValueTask<ECDsa?> GetKeyAsync(string bridgeId) => ValueTask.FromResult(_directory.Key(bridgeId));
 
     public ValueTask SetRevokedAsync(string bridgeId, IReadOnlyCollection<string> jtis)
     {
-        if (_bridges.TryGetValue(bridgeId, out var entry)) entry.Revoked = jtis.ToFrozenSet(StringComparer.Ordinal);
+        if (_directory.Contains(bridgeId)) _directory.SetRevoked(bridgeId, jtis);
         return ValueTask.CompletedTask;
     }
 
-    public bool IsRevoked(string bridgeId, string jti) =>
-        _bridges.TryGetValue(bridgeId, out var entry) && entry.Revoked.Contains(jti);
+    public bool IsRevoked(string bridgeId, string jti) => _directory.IsRevoked(bridgeId, jti);
+
+    public ValueTask LinkedAsync(string bridgeId) => ValueTask.CompletedTask;
+
+    public ValueTask UnlinkedAsync(string bridgeId) => ValueTask.CompletedTask;
+
+    // One node: a bridge not linked here is linked nowhere.
+    public ValueTask<IBridgeRoute?> FindRemoteAsync(string bridgeId) => ValueTask.FromResult<IBridgeRoute?>(null);
 }

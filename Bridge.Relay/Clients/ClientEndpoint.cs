@@ -10,7 +10,8 @@ namespace Bridge.Relay.Clients;
 /// <summary><c>/api/v1/bridges/{id}/ws</c>: the local API's v1 protocol, relayed. Every refusal
 /// happens here, before anything reaches a bridge: 429 over the per-address cap, 404 for a bridge id
 /// this relay has never seen, 401/403 for a bad token (signature checked with the bridge's registered
-/// key, issuer, expiry, revocation), 503 when the bridge is not linked now.</summary>
+/// key, issuer, expiry, revocation), 503 when the bridge is not linked now (or, with several nodes,
+/// when this node cannot reach Redis to find the node that holds it).</summary>
 public static class ClientEndpoint
 {
     public const string Pattern = "/api/v1/bridges/{bridgeId}/ws";
@@ -18,8 +19,8 @@ public static class ClientEndpoint
     public static void MapClients(this WebApplication app)
     {
         app.Map(Pattern, async (HttpContext context, string bridgeId, IRelayBackplane backplane, LinkRegistry links,
-            AddressLimiter limiter, TokenRateLimiter rates, RelayMetrics metrics, IOptions<RelayOptions> options, TimeProvider time,
-            IHostApplicationLifetime lifetime) =>
+            AddressLimiter limiter, TokenRateLimiter rates, RelayMetrics metrics, BackplaneMetrics backplaneMetrics, IOptions<RelayOptions> options,
+            TimeProvider time, IHostApplicationLifetime lifetime) =>
         {
             var address = context.Connection.RemoteIpAddress;
             if (!limiter.TryAcquire(address))
@@ -30,7 +31,16 @@ public static class ClientEndpoint
             }
             try
             {
-                var key = BridgeIds.LooksValid(bridgeId) ? await backplane.GetKeyAsync(bridgeId) : null;
+                System.Security.Cryptography.ECDsa? key;
+                try
+                {
+                    key = BridgeIds.LooksValid(bridgeId) ? await backplane.GetKeyAsync(bridgeId) : null;
+                }
+                catch (BackplaneUnavailableException)
+                {
+                    await RefuseUnavailable(context, backplaneMetrics);
+                    return;
+                }
                 if (key is null)
                 {
                     metrics.Refused(RelayMetrics.Refusal.UnknownBridge);
@@ -54,7 +64,16 @@ public static class ClientEndpoint
                     await Refuse(context, StatusCodes.Status400BadRequest, "bad_request", "this endpoint speaks WebSocket");
                     return;
                 }
-                var link = links.Find(bridgeId);
+                IBridgeRoute? link = links.Find(bridgeId);
+                try
+                {
+                    link ??= await backplane.FindRemoteAsync(bridgeId);
+                }
+                catch (BackplaneUnavailableException)
+                {
+                    await RefuseUnavailable(context, backplaneMetrics);
+                    return;
+                }
                 if (link is null)
                 {
                     metrics.Refused(RelayMetrics.Refusal.BridgeOffline);
@@ -78,6 +97,13 @@ public static class ClientEndpoint
                 limiter.Release(address);
             }
         });
+    }
+
+    private static Task RefuseUnavailable(HttpContext context, BackplaneMetrics metrics)
+    {
+        metrics.Refused();
+        return Refuse(context, StatusCodes.Status503ServiceUnavailable, "relay_unavailable",
+            "this relay node cannot reach the others right now; try again, or another node");
     }
 
     private static Task Refuse(HttpContext context, int status, string code, string message)

@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using Bridge.Protocols.Buffers;
 using Bridge.Protocols.Relay;
+using Bridge.Relay.Backplane;
 using Bridge.Relay.Hosting;
 using Bridge.Relay.Links;
 using Bridge.Relay.Metrics;
@@ -12,10 +13,10 @@ namespace Bridge.Relay.Clients;
 
 /// <summary>One client connected through the relay to a bridge: its frames go to the bridge in
 /// envelopes, the bridge's replies and events come back through a bounded queue of its own.</summary>
-public sealed class ClientSession
+public sealed class ClientSession : IRelayedSession
 {
     private readonly WebSocket _socket;
-    private readonly BridgeLink _link;
+    private readonly IBridgeRoute _link;
     private readonly RelayOptions _options;
     private readonly RelayMetrics _metrics;
     private readonly Channel<RelayedFrame> _outgoing;
@@ -25,7 +26,7 @@ public sealed class ClientSession
     private string _closeReason = "";
     private volatile bool _closedByBridge;
 
-    public ClientSession(WebSocket socket, BridgeLink link, RelayOptions options, RelayMetrics metrics, Func<bool> mayForward)
+    public ClientSession(WebSocket socket, IBridgeRoute link, RelayOptions options, RelayMetrics metrics, Func<bool> mayForward)
     {
         _mayForward = mayForward;
         _socket = socket;
@@ -37,7 +38,7 @@ public sealed class ClientSession
 
     /// <summary>Takes a copy of a frame for the client; false when its queue is full.
     /// <paramref name="receivedAt"/>: when the relay read it (Stopwatch timestamp), 0 for its own replies.</summary>
-    public bool Offer(ReadOnlySpan<byte> frame, long receivedAt = 0)
+    public bool Offer(ReadOnlySpan<byte> frame, long receivedAt)
     {
         var copy = RelayedFrame.Copy(frame, receivedAt);
         if (_outgoing.Writer.TryWrite(copy)) return true;
@@ -102,13 +103,13 @@ public sealed class ClientSession
                 // Too big: the rest was dropped, the connection stays (as the bridge does).
                 _metrics.OversizedFrame();
                 var error = $"{{\"id\":null,\"ok\":false,\"error\":{{\"code\":\"bad_request\",\"message\":\"frame is over the {max}-byte limit\"}}}}";
-                if (!Offer(Encoding.UTF8.GetBytes(error))) return;
+                if (!Offer(Encoding.UTF8.GetBytes(error), 0)) { TooSlow(); return; }
                 continue;
             }
             if (!_mayForward())
             {
                 _metrics.RateLimited();
-                if (!Offer(RateLimitedReply(message.Message))) return;
+                if (!Offer(RateLimitedReply(message.Message), 0)) { TooSlow(); return; }
                 continue;
             }
             RelayEnvelope.WriteHeader(message.Prefix, type == WebSocketMessageType.Binary ? EnvelopeKind.Binary : EnvelopeKind.Text, _id);
@@ -116,6 +117,10 @@ public sealed class ClientSession
             await _link.SendAsync(RelayedFrame.Copy(message.PrefixAndMessage.Span, receivedAt), ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The relay's own replies found the client's queue full: it is as slow as one the bridge's
+    /// answers found full, and is counted the same way.</summary>
+    private void TooSlow() => _metrics.SlowClientDropped();
 
     /// <summary>The API's <c>busy</c> error, with the request's id when it has one.</summary>
     private static byte[] RateLimitedReply(ReadOnlyMemory<byte> frame)

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text;
 using Bridge.Relay.Backplane;
+using Bridge.Relay.Backplane.Redis;
 using Bridge.Relay.Clients;
 using Bridge.Relay.Links;
 using Bridge.Relay.Metrics;
@@ -53,7 +55,9 @@ public sealed class RelayApp : IAsyncDisposable
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.Configure<RelayOptions>(builder.Configuration.GetSection(RelayOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IRelayBackplane, InMemoryBackplane>();
+        builder.Services.AddSingleton<BackplaneMetrics>();
+        if (options.UsesRedis) builder.Services.AddRedisBackplane();
+        else builder.Services.AddSingleton<IRelayBackplane, InMemoryBackplane>();
         builder.Services.AddSingleton<LinkRegistry>();
         builder.Services.AddSingleton<AddressLimiter>();
         builder.Services.AddSingleton<TokenRateLimiter>();
@@ -65,7 +69,12 @@ public sealed class RelayApp : IAsyncDisposable
         web.UseHandshakeRateLimit();
         web.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAlive, KeepAliveTimeout = options.KeepAlive });
         web.MapGet("/healthz", () => Results.Text("ok\n"));
-        web.MapGet("/metrics", (RelayMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4"));
+        web.MapGet("/metrics", (RelayMetrics metrics, BackplaneMetrics backplane) =>
+        {
+            var text = new StringBuilder(metrics.Render());
+            backplane.Render(text);
+            return Results.Text(text.ToString(), "text/plain; version=0.0.4");
+        });
         web.MapBridgeLinks();
         web.MapClients();
         return new RelayApp(web);

@@ -37,8 +37,17 @@ public sealed class RelayOptions
     public double TokenFramesPerSecond { get; set; } = 200;
     /// <summary>Frames a token may send at once before the rate applies.</summary>
     public double TokenBurst { get; set; } = 400;
-    /// <summary>A Redis connection string for several nodes; not supported by this version.</summary>
+    /// <summary>A Redis connection string (StackExchange.Redis syntax, e.g. <c>127.0.0.1:6379</c>): several
+    /// nodes sharing it serve as one relay. Empty: one node, everything in memory.</summary>
     public string? Redis { get; set; }
+    /// <summary>How long Redis remembers which node holds a bridge without that node refreshing it
+    /// (every third of it): roughly how long clients of a dead node's bridges may be told to wait.</summary>
+    public TimeSpan OwnershipTtl { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>Frames queued for other nodes; a bridge's frame for a remote client that finds it full
+    /// closes that client (as a slow client would be), a client's frame waits.</summary>
+    public int BackplaneQueue { get; set; } = 8192;
+
+    public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
 
     public IEnumerable<string> Validate()
     {
@@ -56,6 +65,23 @@ public sealed class RelayOptions
         if (KeepAlive < TimeSpan.FromSeconds(1) || KeepAlive > TimeSpan.FromMinutes(10)) yield return "Relay:KeepAlive must be between 1 second and 10 minutes";
         if (TokenFramesPerSecond is < 0.1 or > 1_000_000) yield return "Relay:TokenFramesPerSecond must be 0.1..1000000";
         if (TokenBurst < 1 || TokenBurst > 1_000_000) yield return "Relay:TokenBurst must be 1..1000000";
-        if (!string.IsNullOrWhiteSpace(Redis)) yield return "Relay:Redis: the Redis backplane is not available in this version; run one node without it";
+        if (UsesRedis && RedisProblem(Redis!) is { } redis) yield return "Relay:Redis " + redis;
+        if (OwnershipTtl < TimeSpan.FromSeconds(1) || OwnershipTtl > TimeSpan.FromMinutes(10)) yield return "Relay:OwnershipTtl must be between 1 second and 10 minutes";
+        if (BackplaneQueue < 16) yield return "Relay:BackplaneQueue must be at least 16";
+    }
+
+    private static string? RedisProblem(string connectionString)
+    {
+        try
+        {
+            var parsed = StackExchange.Redis.ConfigurationOptions.Parse(connectionString);
+            // Not echoed: the string may hold a password.
+            return parsed.EndPoints.Count == 0 ? "names no server; expected host:port[,option=value...]" : null;
+        }
+        catch (ArgumentException e)
+        {
+            // The message names the bad keyword, never a password.
+            return "is not a Redis connection string: " + e.Message;
+        }
     }
 }

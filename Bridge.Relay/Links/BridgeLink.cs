@@ -7,7 +7,6 @@ using System.Threading.Channels;
 using Bridge.Protocols.Buffers;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Backplane;
-using Bridge.Relay.Clients;
 using Bridge.Relay.Hosting;
 using Bridge.Relay.Metrics;
 
@@ -16,7 +15,7 @@ namespace Bridge.Relay.Links;
 /// <summary>One bridge's authenticated connection: client sessions multiplexed over it as envelopes
 /// (<see cref="RelayEnvelope"/>). Reading never waits on a client: frames for a client whose queue is
 /// full close that client instead.</summary>
-public sealed class BridgeLink
+public sealed class BridgeLink : IBridgeRoute
 {
     private readonly WebSocket _socket;
     private readonly RelayOptions _options;
@@ -24,7 +23,7 @@ public sealed class BridgeLink
     private readonly RelayMetrics _metrics;
     private readonly ILogger _log;
     private readonly Channel<RelayedFrame> _outgoing;
-    private readonly ConcurrentDictionary<uint, ClientSession> _sessions = new();
+    private readonly ConcurrentDictionary<uint, IRelayedSession> _sessions = new();
     private readonly CancellationTokenSource _closing = new();
     private int _nextSession;
 
@@ -43,7 +42,7 @@ public sealed class BridgeLink
 
     public int SessionCount => _sessions.Count;
 
-    public uint Attach(ClientSession session)
+    public uint Attach(IRelayedSession session)
     {
         var id = (uint)Interlocked.Increment(ref _nextSession);
         _sessions[id] = session;
@@ -68,7 +67,7 @@ public sealed class BridgeLink
         }
     }
 
-    public void TrySend(byte[] envelope) => _outgoing.Writer.TryWrite(RelayedFrame.Of(envelope));
+    public bool TrySend(byte[] envelope) => _outgoing.Writer.TryWrite(RelayedFrame.Of(envelope));
 
     /// <summary>Ends this link (a newer link of the same bridge replaced it).</summary>
     public void Close() => _closing.Cancel();

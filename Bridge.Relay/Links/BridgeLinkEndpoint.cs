@@ -50,6 +50,7 @@ public static class BridgeLinkEndpoint
                 }
                 var link = new BridgeLink(bridgeId, socket, options.Value, backplane, metrics, log);
                 links.Add(link)?.Close();
+                await backplane.LinkedAsync(bridgeId);
                 metrics.BridgeConnected();
                 log.LogInformation("Bridge {BridgeId} linked from {Address}", bridgeId, address);
                 try
@@ -66,6 +67,7 @@ public static class BridgeLinkEndpoint
                 finally
                 {
                     links.Remove(link);
+                    await backplane.UnlinkedAsync(bridgeId);
                     metrics.BridgeDisconnected();
                     log.LogInformation("Bridge {BridgeId} unlinked", bridgeId);
                 }

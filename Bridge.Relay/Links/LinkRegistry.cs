@@ -24,4 +24,6 @@ public sealed class LinkRegistry
     public void Remove(BridgeLink link) => _links.TryRemove(new KeyValuePair<string, BridgeLink>(link.BridgeId, link));
 
     public int Count => _links.Count;
+
+    public ICollection<string> BridgeIds => _links.Keys;
 }

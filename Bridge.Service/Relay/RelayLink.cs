@@ -53,8 +53,11 @@ public sealed class RelayLink : BackgroundService
     {
         var attempt = 0;
         var random = new Random();
+        var relays = _options.LinkUris;
+        var dials = 0;
         while (!ct.IsCancellationRequested)
         {
+            var relay = relays[dials++ % relays.Count];
             try
             {
                 using var socket = new ClientWebSocket();
@@ -62,12 +65,12 @@ public sealed class RelayLink : BackgroundService
                 using (var dial = CancellationTokenSource.CreateLinkedTokenSource(ct))
                 {
                     dial.CancelAfter(TimeSpan.FromSeconds(15));
-                    await socket.ConnectAsync(_options.LinkUri, dial.Token).ConfigureAwait(false);
+                    await socket.ConnectAsync(relay, dial.Token).ConfigureAwait(false);
                     await RelayHandshakeClient.RunAsync(socket, _identity, dial.Token).ConfigureAwait(false);
                 }
                 attempt = 0;
                 var connection = _connections.Create(socket);
-                Connected();
+                Connected(relay);
                 try
                 {
                     await connection.RunAsync(ct).ConfigureAwait(false);
@@ -82,7 +85,7 @@ public sealed class RelayLink : BackgroundService
                                           or HttpRequestException or RelayRefusedException or InvalidOperationException)
             {
                 // Once per outage, not once per attempt.
-                if (attempt == 0) _log.LogWarning("Relay {Url} not reachable: {Reason}; retrying with back-off", _options.Url, e.Message);
+                if (attempt == 0) _log.LogWarning("Relay {Url} not reachable: {Reason}; retrying with back-off", relay, e.Message);
             }
             catch (OperationCanceledException)
             {
@@ -100,7 +103,7 @@ public sealed class RelayLink : BackgroundService
         }
     }
 
-    private void Connected()
+    private void Connected(Uri relay)
     {
         Action[] callbacks;
         lock (_gate)
@@ -109,7 +112,7 @@ public sealed class RelayLink : BackgroundService
             _connects++;
             callbacks = _onConnected.ToArray();
         }
-        _log.LogInformation("Linked to relay {Url} as bridge {BridgeId}", _options.Url, _identity.Id);
+        _log.LogInformation("Linked to relay {Url} as bridge {BridgeId}", relay, _identity.Id);
         foreach (var callback in callbacks) callback();
     }
 }

@@ -7,7 +7,9 @@ public sealed class RelayOptions
     /// <summary>Where bridges connect on the relay.</summary>
     public const string LinkPath = "/api/v1/bridge";
 
-    /// <summary>The relay's base URL, <c>ws://host:port</c> or <c>wss://host</c>.</summary>
+    /// <summary>The relay's base URL, <c>ws://host:port</c> or <c>wss://host</c>; or several nodes of one
+    /// relay separated by commas, tried in turn: each redial (after a failed attempt or a lost link)
+    /// goes to the next, so a bridge whose node died links to a surviving one.</summary>
     public string? Url { get; set; }
     /// <summary>How often the bridge pings the relay; a link silent for three of these is dropped and redialled.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
@@ -19,13 +21,20 @@ public sealed class RelayOptions
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Url);
 
-    public Uri LinkUri => new(Url!.TrimEnd('/') + LinkPath);
+    /// <summary>Each relay node's base URL, in the order given.</summary>
+    public IReadOnlyList<string> Urls => (Url ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public IReadOnlyList<Uri> LinkUris => Urls.Select(u => new Uri(u.TrimEnd('/') + LinkPath)).ToArray();
 
     public IEnumerable<string> Validate()
     {
-        if (Enabled && (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss") ||
-                        !string.IsNullOrEmpty(uri.Query) || uri.AbsolutePath != "/"))
-            yield return $"Relay:Url must be ws://host:port or wss://host (no path or query), not '{Url}'";
+        foreach (var url in Urls)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss") ||
+                !string.IsNullOrEmpty(uri.Query) || uri.AbsolutePath != "/")
+                yield return $"Relay:Url must be ws://host:port or wss://host (no path or query), several separated by commas; not '{url}'";
+        }
+        if (Enabled && Urls.Count == 0) yield return $"Relay:Url names no relay: '{Url}'";
         if (HeartbeatInterval < TimeSpan.FromSeconds(1) || HeartbeatInterval > TimeSpan.FromMinutes(5))
             yield return "Relay:HeartbeatInterval must be between 1 second and 5 minutes";
         if (ReconnectMin < TimeSpan.FromMilliseconds(10) || ReconnectMin > ReconnectMax)
