@@ -83,6 +83,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DemoHome>());
         Serial.SerialServiceCollectionExtensions.AddSerial(services, config);
         services.AddDiscovery(config);
+        Drivers.Yeelight.YeelightServices.AddYeelight(services, config);
         return services;
     }
 }

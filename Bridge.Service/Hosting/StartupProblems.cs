@@ -22,6 +22,7 @@ public static class StartupProblems
         Check<DemoOptions>(config, DemoOptions.Section, o => o.Validate(), problems);
         Check<Serial.SerialOptions>(config, Serial.SerialOptions.Section, o => o.Validate(config), problems);
         Check<Discovery.DiscoveryOptions>(config, Discovery.DiscoveryOptions.Section, o => o.Validate(), problems);
+        Check<Drivers.Yeelight.YeelightOptions>(config, Drivers.Yeelight.YeelightOptions.Section, o => o.Validate(), problems);
         Check<Security.PairingOptions>(config, Security.PairingOptions.Section, o => o.Validate(), problems);
         return problems;
     }
