@@ -70,14 +70,14 @@ public sealed class YeelightDiscovery(
         {
             // Shared with other Yeelight software on this host, as the bulbs' port is fixed.
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(new IPEndPoint(IPAddress.Any, YeelightConstants.SearchPort));
+            socket.Bind(new IPEndPoint(IPAddress.Any, options.Value.SearchPort));
             foreach (var i in _multicast)
                 socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(YeelightConstants.SearchGroup, i.Index));
         }
         catch (SocketException e)
         {
             socket.Dispose();
-            log.LogWarning("Yeelight adverts not heard: cannot listen on UDP {Port} ({Error}); searching still finds bulbs", YeelightConstants.SearchPort, e.SocketErrorCode);
+            log.LogWarning("Yeelight adverts not heard: cannot listen on UDP {Port} ({Error}); searching still finds bulbs", options.Value.SearchPort, e.SocketErrorCode);
             return;
         }
         _advertSocket = socket;
@@ -113,7 +113,7 @@ public sealed class YeelightDiscovery(
         foreach (var i in _multicast)
         {
             socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, IPAddress.HostToNetworkOrder(i.Index));
-            await SendAsync(socket, request, new IPEndPoint(YeelightConstants.SearchGroup, YeelightConstants.SearchPort), ct).ConfigureAwait(false);
+            await SendAsync(socket, request, new IPEndPoint(YeelightConstants.SearchGroup, options.Value.SearchPort), ct).ConfigureAwait(false);
         }
         foreach (var target in Targets()) await SendAsync(socket, request, target, ct).ConfigureAwait(false);
     }

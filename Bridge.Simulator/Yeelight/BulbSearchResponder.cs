@@ -15,12 +15,14 @@ internal sealed class BulbSearchResponder : IDisposable
     private readonly Func<YeelightAdvert?> _advert;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly int _multicastPort;
 
-    private BulbSearchResponder(Socket socket, bool multicast, Func<YeelightAdvert?> advert)
+    private BulbSearchResponder(Socket socket, bool multicast, int multicastPort, Func<YeelightAdvert?> advert)
     {
         _socket = socket;
         Multicast = multicast;
         _advert = advert;
+        _multicastPort = multicastPort;
         Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
         _loop = Task.Run(ReceiveLoopAsync);
     }
@@ -29,7 +31,7 @@ internal sealed class BulbSearchResponder : IDisposable
     public int Port { get; }
 
     /// <param name="advert">The bulb's current advert; null while it is away (then it stays silent).</param>
-    public static BulbSearchResponder Open(bool multicast, IPAddress unicastAddress, Func<YeelightAdvert?> advert)
+    public static BulbSearchResponder Open(bool multicast, int multicastPort, IPAddress unicastAddress, Func<YeelightAdvert?> advert)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         try
@@ -38,7 +40,7 @@ internal sealed class BulbSearchResponder : IDisposable
             {
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback, true);
-                socket.Bind(new IPEndPoint(IPAddress.Any, YeelightConstants.SearchPort));
+                socket.Bind(new IPEndPoint(IPAddress.Any, multicastPort));
                 socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(YeelightConstants.SearchGroup, IPAddress.Loopback));
                 socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, IPAddress.Loopback.GetAddressBytes());
             }
@@ -46,7 +48,7 @@ internal sealed class BulbSearchResponder : IDisposable
             {
                 socket.Bind(new IPEndPoint(unicastAddress, 0));
             }
-            return new BulbSearchResponder(socket, multicast, advert);
+            return new BulbSearchResponder(socket, multicast, multicastPort, advert);
         }
         catch
         {
@@ -62,7 +64,7 @@ internal sealed class BulbSearchResponder : IDisposable
         try
         {
             await _socket.SendToAsync(YeelightSearch.WriteAdvert(advert, notify: true), SocketFlags.None,
-                new IPEndPoint(YeelightConstants.SearchGroup, YeelightConstants.SearchPort)).ConfigureAwait(false);
+                new IPEndPoint(YeelightConstants.SearchGroup, _multicastPort)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {

@@ -74,11 +74,12 @@ public sealed class SimulatedBulb : IAsyncDisposable
 
     /// <param name="multicast">Answer the multicast search on 1982 (test namespace) or a unicast one on a port of its own.</param>
     /// <param name="address">A loopback address (127.x.y.z) to serve on.</param>
-    public async Task StartAsync(bool multicast, IPAddress? address = null)
+    /// <param name="multicastPort">The search port in multicast mode: 1982, or another to keep tests apart.</param>
+    public async Task StartAsync(bool multicast, IPAddress? address = null, int multicastPort = YeelightConstants.SearchPort)
     {
         Address = address ?? IPAddress.Loopback;
         _away = StartOffline;
-        _search = BulbSearchResponder.Open(multicast, Address, Advert);
+        _search = BulbSearchResponder.Open(multicast, multicastPort, Address, Advert);
         if (StartOffline) return;
         _control = BulbControlServer.Start(new IPEndPoint(Address, 0), HandleAsync);
         ControlPort = _control.EndPoint.Port;

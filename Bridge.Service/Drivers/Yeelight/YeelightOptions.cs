@@ -14,6 +14,10 @@ public sealed class YeelightOptions
     public TimeSpan SearchInterval { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan MaxSearchInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The search and advert port (1982, the bulbs'); only tests change it, to keep apart
+    /// from each other in one namespace.</summary>
+    public int SearchPort { get; set; } = Protocols.Yeelight.YeelightConstants.SearchPort;
+
     /// <summary>Extra <c>host:port</c> places to send the search to by unicast, for networks (and a
     /// demo on loopback) where multicast does not reach the bulbs.</summary>
     public List<string> SearchTargets { get; set; } = [];
@@ -35,6 +39,7 @@ public sealed class YeelightOptions
             yield return "Discovery:Yeelight:SearchInterval must be between 00:00:00.1 and 01:00:00";
         if (MaxSearchInterval < SearchInterval || MaxSearchInterval > TimeSpan.FromDays(1))
             yield return "Discovery:Yeelight:MaxSearchInterval must be at least SearchInterval and at most a day";
+        if (SearchPort is < 1 or > 65535) yield return $"Discovery:Yeelight:SearchPort must be 1..65535, not {SearchPort}";
         foreach (var t in SearchTargets)
             if (!IPEndPoint.TryParse(t, out var ep) || ep.Port == 0 || ep.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
                 yield return $"Discovery:Yeelight:SearchTargets: '{t}' is not an IPv4 host:port (e.g. 192.168.1.30:1982)";
