@@ -15,11 +15,15 @@ public sealed class YeelightRig : IAsyncDisposable
 {
     private static int _nextId = Random.Shared.Next(1, 1 << 24);
 
-    private YeelightRig(SimulatedBulb[] bulbs, TestBridge bridge)
+    private YeelightRig(SimulatedBulb[] bulbs, TestBridge bridge, int searchPort)
     {
         Bulbs = bulbs;
         Bridge = bridge;
+        SearchPort = searchPort;
     }
+
+    /// <summary>The bridge's search and advert port (the group's port in multicast mode).</summary>
+    public int SearchPort { get; }
 
     public SimulatedBulb[] Bulbs { get; }
     public TestBridge Bridge { get; }
@@ -37,15 +41,15 @@ public sealed class YeelightRig : IAsyncDisposable
     public static async Task<YeelightRig> StartAsync(int count, bool multicast = false, int quotaPerMinute = 60, params string[] extra)
     {
         var bulbs = MakeBulbs(count, quotaPerMinute);
-        var port = multicast ? FreeUdpPort() : 0;
+        var port = FreeUdpPort();
         foreach (var b in bulbs)
             if (multicast) await b.StartAsync(true, multicastPort: port);
             else await b.StartAsync(false);
-        var args = new List<string>(extra) { "--Discovery:BeaconPort=0", $"--Discovery:Yeelight:SearchPort={(multicast ? port : FreeUdpPort())}" };
+        var args = new List<string>(extra) { "--Discovery:BeaconPort=0", $"--Discovery:Yeelight:SearchPort={port}" };
         if (!multicast)
             for (var i = 0; i < bulbs.Length; i++) args.Add($"--Discovery:Yeelight:SearchTargets:{i}={bulbs[i].UnicastSearchEndPoint}");
         var bridge = await TestBridge.StartAsync(null, false, args.ToArray());
-        return new YeelightRig(bulbs, bridge);
+        return new YeelightRig(bulbs, bridge, port);
     }
 
     public static int FreeUdpPort()
