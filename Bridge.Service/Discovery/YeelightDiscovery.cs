@@ -29,8 +29,8 @@ public sealed class YeelightDiscovery(
     private Socket? _advertSocket;
     private int _disposed;
 
-    /// <summary>Searches this many times so far (tests and the benchmark look at it).</summary>
-    public int Searches { get; private set; }
+    /// <summary>False when discovery or Yeelight is switched off.</summary>
+    public bool IsSearching { get; private set; }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -45,6 +45,7 @@ public sealed class YeelightDiscovery(
         if (_multicast.Count > 0) OpenAdvertListener();
         log.LogInformation("Yeelight search on {Where}", string.Join(", ", _multicast.Select(i => i.Name).Concat(Targets().Select(t => t.ToString())).DefaultIfEmpty("nothing yet")));
         _loops.Add(Task.Run(() => SearchLoopAsync(_stop.Token), CancellationToken.None));
+        IsSearching = true;
         return Task.CompletedTask;
     }
 
@@ -109,7 +110,6 @@ public sealed class YeelightDiscovery(
     {
         var socket = _searchSocket!;
         var request = YeelightSearch.Request.ToArray();
-        Searches++;
         foreach (var i in _multicast)
         {
             socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, IPAddress.HostToNetworkOrder(i.Index));

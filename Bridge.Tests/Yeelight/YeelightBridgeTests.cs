@@ -142,6 +142,22 @@ public sealed class YeelightBridgeTests
     }
 
     [Fact]
+    public async Task The_demo_home_has_two_yeelight_bulbs_found_on_loopback_and_controllable()
+    {
+        await using var bridge = await TestBridge.StartAsync();
+        await using var client = await bridge.ConnectAsync();
+        var bulbs = (await client.RequestAsync(new { op = "devices" })).GetProperty("devices").EnumerateArray()
+            .Where(d => d.GetProperty("protocol").GetString() == "yeelight").ToArray();
+        Assert.Equal(["Bedside bulb", "Study desk bulb"], bulbs.Select(b => b.GetProperty("name").GetString()).Order());
+        Assert.All(bulbs, b => Assert.True(b.GetProperty("online").GetBoolean()));
+        var desk = bridge.Home.Bulbs.Single(b => b.Name == "Study desk bulb");
+        var reply = await client.RequestAsync(new { op = "set", device = desk.DeviceId, state = new { power = "on", color_temp = 3000 } });
+        JsonAssert.Ok(reply);
+        Assert.Equal(("on", 70, 3000), (reply.GetProperty("state").GetProperty("power").GetString(),
+            reply.GetProperty("state").GetProperty("brightness").GetInt32(), reply.GetProperty("state").GetProperty("color_temp").GetInt32()));
+    }
+
+    [Fact]
     public async Task Bad_yeelight_options_stop_the_start_with_every_problem_listed()
     {
         var problems = new List<string>();
