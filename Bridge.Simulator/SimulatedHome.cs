@@ -35,7 +35,7 @@ public sealed class SimulatedHome : IAsyncDisposable
     /// <summary>Bulbs answer the multicast search on 239.255.255.250:1982 (only inside a network
     /// namespace whose loopback carries multicast); otherwise each answers a unicast search on a
     /// loopback port of its own (<see cref="SimulatedBulb.UnicastSearchEndPoint"/>).</summary>
-    public bool BulbsOnMulticast { get; init; }
+    public bool BulbsOnMulticast { get; set; }
 
     public SimulatedDevice this[string id] =>
         _byId.TryGetValue(id, out var d) ? d : throw new KeyNotFoundException($"No simulated device '{id}'.");
@@ -95,6 +95,20 @@ public sealed class SimulatedHome : IAsyncDisposable
             lamps.Add(lamp);
         }
         return new SimulatedHome(lamps);
+    }
+
+    /// <summary><paramref name="count"/> Yeelight CT bulbs (<c>0x...b0001</c> up), off, bright 50, ct 4000, no MQTT devices.</summary>
+    public static SimulatedHome YeelightBulbs(int count, TimeProvider? time = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var bulbs = new List<SimulatedBulb>(count);
+        for (var i = 1; i <= count; i++)
+        {
+            var bulb = new SimulatedBulb($"0x{0xb0000 + i:x}", $"Bulb {i}", time);
+            bulb.SetState(power: false, bright: 50, ct: 4000);
+            bulbs.Add(bulb);
+        }
+        return new SimulatedHome([], bulbs);
     }
 
     /// <summary>Connects every device (except those marked <see cref="SimulatedDevice.StartOffline"/>)

@@ -1,10 +1,11 @@
 namespace Bridge.Simulator.Cli;
 
-/// <summary><c>devices --mqtt mqtt://host:port [--scenario FILE] [--lamps N]</c>: runs simulated devices
-/// until cancelled, printing <c>Simulator: &lt;n&gt; devices connected</c> once they are all announced.</summary>
+/// <summary><c>devices --mqtt mqtt://host:port [--scenario FILE | --lamps N | --bulbs N] [--yeelight-multicast]</c>:
+/// runs simulated devices until cancelled, printing <c>Simulator: &lt;n&gt; devices connected</c> once they
+/// are all announced, after one <c>Simulator: yeelight ...</c> line per bulb saying where it listens.</summary>
 public static class DevicesCommand
 {
-    public const string Usage = "usage: devices [--mqtt mqtt://127.0.0.1:1883] [--scenario FILE | --lamps N]";
+    public const string Usage = "usage: devices [--mqtt mqtt://127.0.0.1:1883] [--scenario FILE | --lamps N | --bulbs N] [--yeelight-multicast]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -12,6 +13,8 @@ public static class DevicesCommand
         var mqtt = "mqtt://127.0.0.1:1883";
         string? scenario = null;
         int? lamps = null;
+        int? bulbs = null;
+        var multicast = false;
         for (var i = 0; i < args.Length; i++)
         {
             string? Next() => i + 1 < args.Length ? args[++i] : null;
@@ -27,6 +30,15 @@ public static class DevicesCommand
                     }
                     lamps = n;
                     break;
+                case "--bulbs":
+                    if (!int.TryParse(Next(), out var b) || b < 1)
+                    {
+                        stderr.WriteLine("--bulbs needs a positive number. " + Usage);
+                        return 2;
+                    }
+                    bulbs = b;
+                    break;
+                case "--yeelight-multicast": multicast = true; break;
                 default:
                     stderr.WriteLine($"unknown option '{args[i]}'. " + Usage);
                     return 2;
@@ -40,7 +52,11 @@ public static class DevicesCommand
         SimulatedHome home;
         try
         {
-            home = lamps is { } count ? SimulatedHome.Lamps(count) : scenario is not null ? SimulatedHome.FromScenario(scenario) : SimulatedHome.Demo();
+            home = lamps is { } count ? SimulatedHome.Lamps(count)
+                : bulbs is { } many ? SimulatedHome.YeelightBulbs(many)
+                : scenario is not null ? SimulatedHome.FromScenario(scenario) : SimulatedHome.Demo();
+            // Multicast only where loopback carries it: inside a network namespace (tools/in-netns.sh).
+            home.BulbsOnMulticast = multicast;
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or IOException)
         {
@@ -62,6 +78,9 @@ public static class DevicesCommand
                 stderr.WriteLine($"Simulator: cannot connect to the broker at {host}:{port}: {e.Message}");
                 return 1;
             }
+            foreach (var bulb in home.Bulbs)
+                stdout.WriteLine($"Simulator: yeelight {bulb.DeviceId} control {bulb.Address}:{bulb.ControlPort} search "
+                    + (bulb.UnicastSearchEndPoint is { } at ? $"unicast {at}" : "multicast 239.255.255.250:1982"));
             stdout.WriteLine($"Simulator: {home.Devices.Count(d => d.IsConnected)} devices connected");
             stdout.Flush();
             try
