@@ -23,24 +23,10 @@ public sealed record YeelightMessage
     public static bool TryParse(ReadOnlySpan<byte> line, out YeelightMessage? message, out string error)
     {
         message = null;
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(line.ToArray());
-        }
-        catch (JsonException e)
-        {
-            error = "malformed JSON: " + e.Message;
-            return false;
-        }
+        if (!YeelightJson.TryParseObject(line, out var doc, out error)) return false;
         using (doc)
         {
-            var r = doc.RootElement;
-            if (r.ValueKind != JsonValueKind.Object)
-            {
-                error = "not a JSON object";
-                return false;
-            }
+            var r = doc!.RootElement;
             if (r.TryGetProperty("method", out var method))
             {
                 if (method.ValueKind != JsonValueKind.String || method.GetString() != YeelightMethods.Props
@@ -59,7 +45,7 @@ public sealed record YeelightMessage
                 error = "";
                 return true;
             }
-            if (!r.TryGetProperty("id", out var idJson) || idJson.ValueKind != JsonValueKind.Number || !idJson.TryGetInt64(out var id))
+            if (!YeelightJson.TryGetId(r, out var id))
             {
                 error = "no integer id";
                 return false;

@@ -11,21 +11,11 @@ public sealed record YeelightRequest(long Id, string Method, IReadOnlyList<Yeeli
     public static bool TryParse(ReadOnlySpan<byte> line, out YeelightRequest? request, out string error)
     {
         request = null;
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(line.ToArray());
-        }
-        catch (JsonException e)
-        {
-            error = "malformed JSON: " + e.Message;
-            return false;
-        }
+        if (!YeelightJson.TryParseObject(line, out var doc, out error)) return false;
         using (doc)
         {
-            var r = doc.RootElement;
-            if (r.ValueKind != JsonValueKind.Object || !r.TryGetProperty("id", out var idJson) || idJson.ValueKind != JsonValueKind.Number || !idJson.TryGetInt64(out var id)
-                || !r.TryGetProperty("method", out var m) || m.ValueKind != JsonValueKind.String)
+            var r = doc!.RootElement;
+            if (!YeelightJson.TryGetId(r, out var id) || !r.TryGetProperty("method", out var m) || m.ValueKind != JsonValueKind.String)
             {
                 error = "needs an integer id and a method";
                 return false;

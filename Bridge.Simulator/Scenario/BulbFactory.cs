@@ -4,7 +4,7 @@ namespace Bridge.Simulator.Scenario;
 
 /// <summary>Yeelight bulbs from scenario specs: <c>"protocol":"yeelight","type":"ct_bulb"</c>, the
 /// <c>id</c> is the bulb's own (<c>0x...</c>); state power, brightness, color_temp (K); faults
-/// reply_delay_ms, ignore_commands, start_offline.</summary>
+/// reply_delay_ms, ignore_commands, drop_rate, start_offline.</summary>
 internal static class BulbFactory
 {
     public const string Protocol = "yeelight";
@@ -20,6 +20,7 @@ internal static class BulbFactory
             bulb.SetState(DeviceFactory.Power(spec.State), DeviceFactory.Int(spec.State, "brightness"), DeviceFactory.Int(spec.State, "color_temp"));
             bulb.Faults.ReplyDelay = spec.ReplyDelay;
             bulb.Faults.IgnoreCommands = spec.IgnoreCommands;
+            bulb.Faults.DropRate = spec.DropRate;
             return bulb;
         }
         catch (Exception e) when (e is ArgumentException or FormatException)

@@ -37,6 +37,7 @@ public sealed class SimulatedBulb : IAsyncDisposable
         Name = name;
         _time = time ?? TimeProvider.System;
         _quota = new YeelightQuota(quotaPerMinute, _time);
+        Faults = new DeviceFaults(unchecked((int)ulong.Parse(id[2..], System.Globalization.NumberStyles.HexNumber)));
     }
 
     public string YeelightId { get; }
@@ -44,7 +45,11 @@ public sealed class SimulatedBulb : IAsyncDisposable
     public string DeviceId => YeelightIds.DeviceId(YeelightId);
     public string Name { get; }
     public string Model { get; init; } = "color";
-    public YeelightBulbFaults Faults { get; } = new();
+    /// <summary>Reply delay, ignored and dropped commands, as for the MQTT devices.</summary>
+    public DeviceFaults Faults { get; }
+
+    /// <summary>Every answer is preceded by garbage lines (bad UTF-8, wrong shapes, not JSON).</summary>
+    public bool GarbageBeforeReplies { get; set; }
     public IPAddress Address { get; private set; } = IPAddress.Loopback;
     /// <summary>The TCP control port (0 until started).</summary>
     public int ControlPort { get; private set; }
@@ -145,13 +150,13 @@ public sealed class SimulatedBulb : IAsyncDisposable
 
     private async Task HandleAsync(BulbClient client, YeelightRequest request)
     {
-        if (Faults.IgnoreCommands)
+        if (Faults.ShouldDrop())
         {
             CommandReceived?.Invoke(request.Method);
             return;
         }
         if (Faults.ReplyDelay > TimeSpan.Zero) await Task.Delay(Faults.ReplyDelay, _time).ConfigureAwait(false);
-        if (Faults.Garbage)
+        if (GarbageBeforeReplies)
             foreach (var line in GarbageLines) await client.WriteAsync(line).ConfigureAwait(false);
         var reply = new ArrayBufferWriter<byte>(128);
         (bool? Power, int? Bright, int? Ct)? change = null;

@@ -116,7 +116,7 @@ public sealed class YeelightBridgeTests
         var bulb = rig.Bulbs[0];
 
         await bulb.SendGarbageAsync();
-        bulb.Faults.Garbage = true;
+        bulb.GarbageBeforeReplies = true;
         var reply = await client.RequestAsync(new { op = "set", device = bulb.DeviceId, state = new { brightness = 70 } });
         JsonAssert.Ok(reply);
         var state = reply.GetProperty("state");
