@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Bridge.Service.Discovery;
 using Bridge.Tests.Discovery;
@@ -18,14 +17,14 @@ public sealed class YeelightMulticastTests(ITestOutputHelper output)
     public async Task Twenty_bulbs_are_found_by_the_multicast_search_soon_after_start()
     {
         if (NetnsOnly.Skip(output)) return;
-        var clock = Stopwatch.StartNew();
-        await using var rig = await YeelightRig.StartAsync(20, multicast: true);
-        var startedAt = clock.ElapsedMilliseconds;
+        await using var rig = await YeelightRig.StartAsync(20, multicast: true, extra: ["--Discovery:Yeelight:SearchInterval=01:00:00", "--Discovery:Yeelight:MaxSearchInterval=01:00:00"]);
+        var discovered = rig.Bridge.App.Services.GetRequiredService<DiscoveredDevices>();
+        await rig.WaitRegistryAsync(() => rig.Bulbs.All(b => discovered.List().Any(d => d.Device.Id == b.DeviceId)), Timeout, "every bulb discovered");
+        var foundAt = rig.SinceBridgeStart.ElapsedMilliseconds;
         await rig.WaitAllOnlineAsync(Timeout);
-        var foundAt = clock.ElapsedMilliseconds;
-        output.WriteLine($"20 simulated Yeelight bulbs found, connected and read {foundAt} ms after the bridge began starting (host start took {startedAt} ms)");
-        var discovered = rig.Bridge.App.Services.GetRequiredService<DiscoveredDevices>().List();
-        Assert.All(rig.Bulbs, b => Assert.Single(discovered, d => d.Device.Id == b.DeviceId && d.Device.Protocol == "yeelight" && d.Adopted));
+        var onlineAt = rig.SinceBridgeStart.ElapsedMilliseconds;
+        output.WriteLine($"20 simulated Yeelight bulbs in 'discovered' {foundAt} ms and online with their state read {onlineAt} ms after the bridge began starting (host start took {rig.BridgeStartTook.TotalMilliseconds:0} ms)");
+        Assert.All(rig.Bulbs, b => Assert.Single(discovered.List(), d => d.Device.Id == b.DeviceId && d.Device.Protocol == "yeelight" && d.Adopted));
     }
 
     [Fact]

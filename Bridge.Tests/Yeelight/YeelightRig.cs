@@ -22,6 +22,10 @@ public sealed class YeelightRig : IAsyncDisposable
         SearchPort = searchPort;
     }
 
+    /// <summary>Started as the bridge began starting (the bulbs were already up).</summary>
+    public System.Diagnostics.Stopwatch SinceBridgeStart { get; private init; } = new();
+    public TimeSpan BridgeStartTook { get; private init; }
+
     /// <summary>The bridge's search and advert port (the group's port in multicast mode).</summary>
     public int SearchPort { get; }
 
@@ -48,8 +52,9 @@ public sealed class YeelightRig : IAsyncDisposable
         var args = new List<string>(extra) { "--Discovery:BeaconPort=0", $"--Discovery:Yeelight:SearchPort={port}" };
         if (!multicast)
             for (var i = 0; i < bulbs.Length; i++) args.Add($"--Discovery:Yeelight:SearchTargets:{i}={bulbs[i].UnicastSearchEndPoint}");
+        var bridgeStarting = System.Diagnostics.Stopwatch.StartNew();
         var bridge = await TestBridge.StartAsync(null, false, args.ToArray());
-        return new YeelightRig(bulbs, bridge, port);
+        return new YeelightRig(bulbs, bridge, port) { SinceBridgeStart = bridgeStarting, BridgeStartTook = bridgeStarting.Elapsed };
     }
 
     public static int FreeUdpPort()
