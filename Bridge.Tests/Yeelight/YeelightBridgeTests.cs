@@ -107,6 +107,35 @@ public sealed class YeelightBridgeTests
     }
 
     [Fact]
+    public async Task Something_else_on_the_bulbs_old_port_does_not_bring_it_online()
+    {
+        await using var rig = await YeelightRig.StartAsync(1, extra: ["--Discovery:Yeelight:ReconnectMin=00:00:00.2", "--Discovery:Yeelight:ConnectTimeout=00:00:01"]);
+        await rig.WaitAllOnlineAsync(Timeout);
+        var bulb = rig.Bulbs[0];
+        await bulb.GoAwayAsync();
+        await rig.WaitRegistryAsync(() => rig.Registry.TryGet(bulb.DeviceId, out var d) && !d.Online, Timeout, "the bulb offline");
+
+        // Another program takes the port: it accepts, reads, answers garbage, never a bulb's reply.
+        var impostor = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, bulb.ControlPort);
+        impostor.Start();
+        try
+        {
+            using var accepted = await impostor.AcceptTcpClientAsync().WaitAsync(Timeout);
+            var stream = accepted.GetStream();
+            await stream.WriteAsync("HTTP/1.1 400 Bad Request\r\n\r\n"u8.ToArray());
+            var buffer = new byte[1024];
+            while (await stream.ReadAsync(buffer).AsTask().WaitAsync(Timeout) > 0) { }
+            // The bridge gave up on it (closed the connection) without calling the bulb online.
+            Assert.True(rig.Registry.TryGet(bulb.DeviceId, out var device));
+            Assert.False(device.Online);
+        }
+        finally
+        {
+            impostor.Stop();
+        }
+    }
+
+    [Fact]
     public async Task Garbage_from_a_bulb_changes_nothing_and_the_connection_stays_up()
     {
         await using var rig = await YeelightRig.StartAsync(1);

@@ -81,38 +81,31 @@ public sealed class YeelightBulbs(
         var connection = _connections.GetOrAdd(id, _ =>
         {
             created = true;
-            return new YeelightConnection(id, endPoint, this, options.Value, time);
+            var props = registry.TryGet(id, out var d) ? YeelightMapping.For(d.Profile).Props.ToArray() : ["power"];
+            return new YeelightConnection(id, endPoint, props, this, options.Value, time);
         });
         if (created) connection.Start();
         else connection.Seen(endPoint);
     }
 
-    void IYeelightConnectionEvents.Connected(YeelightConnection connection, bool connected)
+    void IYeelightConnectionEvents.Connected(YeelightConnection connection, YeelightMessage state)
     {
         if (!registry.TryGet(connection.DeviceId, out var device)) return;
-        registry.SetOnline(device, connected);
-        if (connected) _ = ReadStateAsync(connection, device);
-    }
-
-    /// <summary>get_prop right after connecting: the state changes made while we were away.</summary>
-    private async Task ReadStateAsync(YeelightConnection connection, Device device)
-    {
-        if (!Quota(device.Id).TryTake(1, out _)) return;
-        var mapping = YeelightMapping.For(device.Profile);
-        var props = mapping.Props.ToArray();
-        try
+        // The get_prop that proved it a bulb counts against its quota like any command.
+        Quota(device.Id).TryTake(1, out _);
+        if (state.Kind == YeelightMessageKind.Result)
         {
-            using var timeout = new CancellationTokenSource(options.Value.ConnectTimeout, time);
-            var reply = await connection.CallAsync(YeelightMethods.GetProp, props.Select(p => (YeelightParam)p).ToArray(), timeout.Token).ConfigureAwait(false);
-            if (reply.Kind != YeelightMessageKind.Result) return;
-            var report = new List<KeyValuePair<string, StateValue>>(props.Length);
-            mapping.Read(props.Zip(reply.Results, (p, v) => new KeyValuePair<string, string>(p, v)), report);
+            var report = new List<KeyValuePair<string, StateValue>>(connection.StateProps.Count);
+            YeelightMapping.For(device.Profile).Read(connection.StateProps.Zip(state.Results, (p, v) => new KeyValuePair<string, string>(p, v)), report);
             registry.ApplyReport(device, CollectionsMarshal.AsSpan(report));
         }
-        catch (Exception e) when (e is OperationCanceledException or Commands.CommandFailedException)
-        {
-            log.LogDebug("Yeelight bulb {DeviceId} did not answer get_prop after connecting", device.Id);
-        }
+        else log.LogDebug("Yeelight bulb {DeviceId} refused get_prop after connecting: {Message}", device.Id, state.ErrorMessage);
+        registry.SetOnline(device, true);
+    }
+
+    void IYeelightConnectionEvents.Disconnected(YeelightConnection connection)
+    {
+        if (registry.TryGet(connection.DeviceId, out var device)) registry.SetOnline(device, false);
     }
 
     void IYeelightConnectionEvents.Props(YeelightConnection connection, IReadOnlyList<KeyValuePair<string, string>> props)

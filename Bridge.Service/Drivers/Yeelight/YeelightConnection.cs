@@ -11,14 +11,19 @@ namespace Bridge.Service.Drivers.Yeelight;
 /// <summary>What a bulb's connection reports to whoever keeps its device.</summary>
 public interface IYeelightConnectionEvents
 {
-    /// <summary>Connected (true), or lost / failed to connect (false).</summary>
-    void Connected(YeelightConnection connection, bool connected);
+    /// <summary>Connected and answering: <paramref name="state"/> is the bulb's answer to get_prop
+    /// for <see cref="YeelightConnection.StateProps"/> (a result, or an error such as its quota).</summary>
+    void Connected(YeelightConnection connection, YeelightMessage state);
+
+    /// <summary>Lost, or could not connect, or connected to something that did not answer as a bulb.</summary>
+    void Disconnected(YeelightConnection connection);
     void Props(YeelightConnection connection, IReadOnlyList<KeyValuePair<string, string>> props);
     void Malformed(YeelightConnection connection, string problem);
 }
 
-/// <summary>The one TCP connection to one bulb: connects (and reconnects with back-off), reads its
-/// lines, matches results to calls by id and passes <c>props</c> on. Only this class touches the socket.</summary>
+/// <summary>The one TCP connection to one bulb: connects (and reconnects with back-off), proves the
+/// peer is a bulb by a get_prop answer, reads its lines, matches results to calls by id and passes
+/// <c>props</c> on. Only this class touches the socket.</summary>
 public sealed class YeelightConnection : IAsyncDisposable
 {
     private readonly IYeelightConnectionEvents _events;
@@ -34,9 +39,11 @@ public sealed class YeelightConnection : IAsyncDisposable
     private TaskCompletionSource _kick = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextId;
 
-    public YeelightConnection(string deviceId, IPEndPoint endPoint, IYeelightConnectionEvents events, YeelightOptions options, TimeProvider time)
+    public YeelightConnection(string deviceId, IPEndPoint endPoint, IReadOnlyList<string> stateProps, IYeelightConnectionEvents events,
+        YeelightOptions options, TimeProvider time)
     {
         DeviceId = deviceId;
+        StateProps = stateProps;
         _endPoint = endPoint;
         _events = events;
         _options = options;
@@ -44,6 +51,8 @@ public sealed class YeelightConnection : IAsyncDisposable
     }
 
     public string DeviceId { get; }
+    /// <summary>The properties read with get_prop on each connect.</summary>
+    public IReadOnlyList<string> StateProps { get; }
     public IPEndPoint EndPoint { get { lock (_sync) return _endPoint; } }
     public bool IsConnected => Volatile.Read(ref _stream) is not null;
 
@@ -118,8 +127,8 @@ public sealed class YeelightConnection : IAsyncDisposable
                 using (var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, connectTimeout.Token))
                     await socket.ConnectAsync(endPoint, linked.Token).ConfigureAwait(false);
                 connected = true;
-                attempt = 0;
-                await ServeAsync(new NetworkStream(socket, ownsSocket: true), ct).ConfigureAwait(false);
+                // A quick redial after a bulb's connection ends; backing off only while nothing answers as a bulb.
+                if (await ServeAsync(new NetworkStream(socket, ownsSocket: true), ct).ConfigureAwait(false)) attempt = 0;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -130,10 +139,9 @@ public sealed class YeelightConnection : IAsyncDisposable
             {
                 socket.Dispose();
             }
-            if (!connected) _events.Connected(this, false);
+            if (!connected) _events.Disconnected(this);
             TaskCompletionSource kick;
             lock (_sync) kick = _kick = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            // A connection that just ended is retried quickly; repeated failures back off.
             var delay = Relay.Backoff.Delay(attempt++, _options.ReconnectMin, _options.ReconnectMax, Random.Shared);
             try
             {
@@ -145,10 +153,55 @@ public sealed class YeelightConnection : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(NetworkStream stream, CancellationToken ct)
+    /// <summary>Serves one connection until it ends; true when the peer answered as a bulb.</summary>
+    private async Task<bool> ServeAsync(NetworkStream stream, CancellationToken ct)
     {
+        var answered = false;
         lock (_sync) Volatile.Write(ref _stream, stream);
-        _events.Connected(this, true);
+        try
+        {
+            var reading = ReadLinesAsync(stream, ct);
+            // Online only once the peer answers as a bulb: a port now used by something else, or a
+            // bulb that accepts but never answers, is not a bulb to control.
+            if (await HelloAsync(ct).ConfigureAwait(false) is { } state)
+            {
+                answered = true;
+                _events.Connected(this, state);
+            }
+            else stream.Dispose();
+            await reading.ConfigureAwait(false);
+            return answered;
+        }
+        finally
+        {
+            lock (_sync) Volatile.Write(ref _stream, null);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            foreach (var (id, waiter) in _waiting)
+                if (_waiting.TryRemove(id, out _)) waiter.TrySetException(new CommandFailedException(CommandFailure.Offline(DeviceId)));
+            _events.Disconnected(this);
+        }
+    }
+
+    private async Task<YeelightMessage?> HelloAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+            return await CallAsync(YeelightMethods.GetProp, StateProps.Select(p => (YeelightParam)p).ToArray(), linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (CommandFailedException)
+        {
+            return null;
+        }
+    }
+
+    private async Task ReadLinesAsync(NetworkStream stream, CancellationToken ct)
+    {
         var reader = PipeReader.Create(stream);
         var skipping = false;
         try
@@ -168,14 +221,12 @@ public sealed class YeelightConnection : IAsyncDisposable
                 if (read.IsCompleted) break;
             }
         }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+        }
         finally
         {
-            lock (_sync) Volatile.Write(ref _stream, null);
             await reader.CompleteAsync().ConfigureAwait(false);
-            await stream.DisposeAsync().ConfigureAwait(false);
-            foreach (var (id, waiter) in _waiting)
-                if (_waiting.TryRemove(id, out _)) waiter.TrySetException(new CommandFailedException(CommandFailure.Offline(DeviceId)));
-            _events.Connected(this, false);
         }
     }
 
