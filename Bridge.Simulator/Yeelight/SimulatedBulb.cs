@@ -10,7 +10,8 @@ namespace Bridge.Simulator.Yeelight;
 /// connected client after each change, keeps the bulbs' command quota, and injects faults.</summary>
 public sealed class SimulatedBulb : IAsyncDisposable
 {
-    /// <summary>The bulbs' answer when the quota is spent (python-yeelight reports this text).</summary>
+    /// <summary>The simulated answer when the quota is spent. The real bulbs' wording is not documented
+    /// (PROTOCOLS.md §6.2); the bridge only looks for "quota" in it, and keeps within the quota anyway.</summary>
     public const string QuotaMessage = "client quota exceeded";
     private static readonly byte[][] GarbageLines =
     [
