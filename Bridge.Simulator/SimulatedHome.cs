@@ -3,6 +3,7 @@ using Bridge.Simulator.Mdns;
 using Bridge.Simulator.Scenario;
 using Bridge.Simulator.Shelly;
 using Bridge.Simulator.Tasmota;
+using Bridge.Simulator.Yeelight;
 
 namespace Bridge.Simulator;
 
@@ -17,15 +18,27 @@ public sealed class SimulatedHome : IAsyncDisposable
     private readonly Dictionary<string, SimulatedDevice> _byId;
     private readonly List<(ShellyDevice Device, ShellyHttpRpc Rpc)> _localRpc = [];
 
-    public SimulatedHome(IEnumerable<SimulatedDevice> devices)
+    public SimulatedHome(IEnumerable<SimulatedDevice> devices, IEnumerable<SimulatedBulb>? bulbs = null)
     {
         _devices = devices.ToList();
+        Bulbs = bulbs?.ToList() ?? [];
         _byId = new Dictionary<string, SimulatedDevice>(StringComparer.Ordinal);
         foreach (var d in _devices)
             if (!_byId.TryAdd(d.Id, d)) throw new ArgumentException($"Two devices have the id '{d.Id}'.", nameof(devices));
+        if (Bulbs.GroupBy(b => b.YeelightId).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"Two bulbs have the id '{twice.Key}'.", nameof(bulbs));
     }
 
+    /// <summary>The MQTT devices (Tasmota, Shelly).</summary>
     public IReadOnlyList<SimulatedDevice> Devices => _devices;
+
+    /// <summary>Yeelight bulbs: no broker, their own sockets (see <see cref="BulbsOnMulticast"/>).</summary>
+    public IReadOnlyList<SimulatedBulb> Bulbs { get; }
+
+    /// <summary>Bulbs answer the multicast search on 239.255.255.250:1982 (only inside a network
+    /// namespace whose loopback carries multicast); otherwise each answers a unicast search on a
+    /// loopback port of its own (<see cref="SimulatedBulb.UnicastSearchEndPoint"/>).</summary>
+    public bool BulbsOnMulticast { get; set; }
 
     public SimulatedDevice this[string id] =>
         _byId.TryGetValue(id, out var d) ? d : throw new KeyNotFoundException($"No simulated device '{id}'.");
@@ -46,7 +59,11 @@ public sealed class SimulatedHome : IAsyncDisposable
         heater.SetState(on: true, target: 50, water: 48);
         var kettle = new ShellyPlug("shellyplusplugs-e86beae8b1c0", "Kettle plug", time);
         kettle.SetState(power: false);
-        return new SimulatedHome([lamp, hallway, ac, heater, kettle]);
+        var desk = new SimulatedBulb("0x0000000007e1d001", "Study desk bulb", time);
+        desk.SetState(power: false, bright: 70, ct: 4000);
+        var bedside = new SimulatedBulb("0x0000000007e1d002", "Bedside bulb", time);
+        bedside.SetState(power: false, bright: 30, ct: 2700);
+        return new SimulatedHome([lamp, hallway, ac, heater, kettle], [desk, bedside]);
     }
 
     /// <summary>The devices a scenario describes (a file path, or the JSON text itself). Throws
@@ -56,10 +73,17 @@ public sealed class SimulatedHome : IAsyncDisposable
         var specs = ScenarioReader.Read(jsonPathOrText);
         var problems = new List<string>();
         var devices = new List<SimulatedDevice>(specs.Count);
+        var bulbs = new List<SimulatedBulb>();
         foreach (var spec in specs)
-            if (DeviceFactory.Create(spec, time, problems) is { } d) devices.Add(d);
+        {
+            if (spec.Protocol == BulbFactory.Protocol)
+            {
+                if (BulbFactory.Create(spec, time, problems) is { } b) bulbs.Add(b);
+            }
+            else if (DeviceFactory.Create(spec, time, problems) is { } d) devices.Add(d);
+        }
         if (problems.Count > 0) throw new InvalidDataException(string.Join(Environment.NewLine, problems));
-        return new SimulatedHome(devices);
+        return new SimulatedHome(devices, bulbs);
     }
 
     /// <summary><paramref name="count"/> Tasmota CT lamps <c>lamp-1</c>..<c>lamp-N</c> ("Lamp N"), off, Dimmer 50, CT 300.</summary>
@@ -76,10 +100,25 @@ public sealed class SimulatedHome : IAsyncDisposable
         return new SimulatedHome(lamps);
     }
 
-    /// <summary>Connects every device (except those marked <see cref="SimulatedDevice.StartOffline"/>);
-    /// returns when all are connected and announced.</summary>
+    /// <summary><paramref name="count"/> Yeelight CT bulbs (<c>0x...b0001</c> up), off, bright 50, ct 4000, no MQTT devices.</summary>
+    public static SimulatedHome YeelightBulbs(int count, TimeProvider? time = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var bulbs = new List<SimulatedBulb>(count);
+        for (var i = 1; i <= count; i++)
+        {
+            var bulb = new SimulatedBulb($"0x{0xb0000 + i:x}", $"Bulb {i}", time);
+            bulb.SetState(power: false, bright: 50, ct: 4000);
+            bulbs.Add(bulb);
+        }
+        return new SimulatedHome([], bulbs);
+    }
+
+    /// <summary>Connects every device (except those marked <see cref="SimulatedDevice.StartOffline"/>)
+    /// and opens every bulb; returns when all are connected and announced.</summary>
     public async Task StartAsync(string host, int port, CancellationToken ct = default)
     {
+        foreach (var b in Bulbs) await b.StartAsync(BulbsOnMulticast).ConfigureAwait(false);
         foreach (var d in _devices) d.UseBroker(host, port);
         var options = new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = ct };
         await Parallel.ForEachAsync(_devices.Where(d => !d.StartOffline && d.ConnectsOnStart), options,
@@ -101,5 +140,6 @@ public sealed class SimulatedHome : IAsyncDisposable
         foreach (var (_, rpc) in _localRpc) await rpc.DisposeAsync().ConfigureAwait(false);
         var options = new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism };
         await Parallel.ForEachAsync(_devices, options, async (d, _) => await d.DisposeAsync().ConfigureAwait(false)).ConfigureAwait(false);
+        foreach (var b in Bulbs) await b.DisposeAsync().ConfigureAwait(false);
     }
 }

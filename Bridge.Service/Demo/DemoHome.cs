@@ -1,4 +1,5 @@
 using Bridge.Service.Devices;
+using Bridge.Service.Discovery;
 using Bridge.Service.Mqtt;
 using Bridge.Simulator;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,7 @@ namespace Bridge.Service.Demo;
 /// <summary>Starts the simulated home on the embedded broker and reports ready once the bridge
 /// has found every simulated device online.</summary>
 public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broker, IOptions<MqttOptions> mqtt,
-    DeviceRegistry registry, TimeProvider time, ILogger<DemoHome> log) : IHostedService, IAsyncDisposable
+    DeviceRegistry registry, YeelightDiscovery yeelight, TimeProvider time, ILogger<DemoHome> log) : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(20);
     private SimulatedHome? _home;
@@ -21,14 +22,19 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
         _home = options.Value.Lamps > 0 ? SimulatedHome.Lamps(options.Value.Lamps, time) : SimulatedHome.Demo(time);
         var (host, port) = mqtt.Value.ClientTarget(broker.Port);
         await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
-        log.LogInformation("Simulated home started: {Count} devices", _home.Devices.Count);
+        // The demo binds loopback only, where a host has no multicast: the bridge searches each bulb by unicast.
+        foreach (var bulb in _home.Bulbs)
+            if (bulb.UnicastSearchEndPoint is { } at) yeelight.AddSearchTarget(at);
+        log.LogInformation("Simulated home started: {Count} devices", _home.Devices.Count + _home.Bulbs.Count);
     }
 
     /// <summary>Completes when every simulated device is known and online (or after a bound).</summary>
     public async Task WaitFoundAsync(CancellationToken ct)
     {
         if (_home is null) return;
-        var ids = _home.Devices.Select(d => d.Id).ToArray();
+        var ids = _home.Devices.Select(d => d.Id)
+            .Concat(yeelight.IsSearching ? _home.Bulbs.Where(b => !b.StartOffline).Select(b => b.DeviceId) : [])
+            .ToArray();
         var found = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Check()
         {

@@ -62,6 +62,22 @@ public sealed class DiscoveredDevices(DeviceRegistry registry, ILogger<Discovere
         if (added || moved) Changed?.Invoke(found, true);
     }
 
+    /// <summary>A device found by its own protocol's search (Yeelight), not by mDNS: keyed the same way.</summary>
+    public void Found(DiscoveredDevice found)
+    {
+        bool added, moved;
+        lock (_sync)
+        {
+            added = !_byId.TryGetValue(found.Id, out var entry);
+            moved = !added && (!entry!.Device.Address.Equals(found.Address) || entry.Device.Port != found.Port);
+            if (added) _byId[found.Id] = new Entry(found);
+            else entry!.Device = found;
+        }
+        if (added) log.LogInformation("Found {Protocol} device {DeviceId} at {Address}:{Port} by its {Source} search", found.Protocol, found.Id, found.Address, found.Port, found.Source);
+        else if (moved) log.LogInformation("Device {DeviceId} moved to {Address}:{Port}", found.Id, found.Address, found.Port);
+        if (added || moved) Changed?.Invoke(found, true);
+    }
+
     public void Lost(DnsName instance)
     {
         DiscoveredDevice? gone = null;

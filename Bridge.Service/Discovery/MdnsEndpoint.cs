@@ -79,7 +79,8 @@ public sealed class MdnsEndpoint(IOptions<DiscoveryOptions> options, IOptions<Ap
             Datagram? datagram;
             try
             {
-                datagram = await _socket!.ReceiveAsync(buffer, ct).ConfigureAwait(false);
+                if (_socket is not { } socket) return;
+                datagram = await socket.ReceiveAsync(buffer, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
@@ -108,7 +109,9 @@ public sealed class MdnsEndpoint(IOptions<DiscoveryOptions> options, IOptions<Ap
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        _socket?.Dispose();
+        // Cleared, not just disposed: the host may stop twice (once on SIGTERM, once when disposed),
+        // and a late goodbye must find no socket rather than a disposed one.
+        Interlocked.Exchange(ref _socket, null)?.Dispose();
         if (_receiver is not null) await _receiver.ConfigureAwait(false);
     }
 

@@ -15,6 +15,7 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
     private static readonly TimeSpan ProbeDefenceQuiet = TimeSpan.FromMilliseconds(250);
 
     private readonly CancellationTokenSource _stop = new();
+    private int _stopped;
     private readonly TaskCompletionSource<BridgeAdvertisement> _announced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly MulticastLimiter _limiter = new(time);
     private MdnsKnownAnswerAssembler? _knownAnswers;
@@ -207,6 +208,8 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
     /// <summary>Goodbye (TTL 0) so browsers drop the bridge at once rather than after the TTL.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // The host may stop twice (on SIGTERM, then when disposed): one goodbye is enough.
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         endpoint.Received -= OnReceived;
         _knownAnswers?.Dispose();
         await _stop.CancelAsync().ConfigureAwait(false);

@@ -85,6 +85,7 @@ public static class ServiceCollectionExtensions
         Serial.SerialServiceCollectionExtensions.AddSerial(services, config);
         services.AddDiscovery(config);
         Adoption.AdoptionServices.AddAdoption(services, config);
+        Drivers.Yeelight.YeelightServices.AddYeelight(services, config);
         return services;
     }
 }

@@ -1,12 +1,13 @@
 namespace Bridge.Simulator.Cli;
 
-/// <summary><c>devices --mqtt mqtt://host:port [--scenario FILE] [--lamps N] [--mdns]</c>: runs simulated devices
-/// until cancelled, printing <c>Simulator: &lt;n&gt; devices connected</c> once they are all announced. Shelly
+/// <summary><c>devices --mqtt mqtt://host:port [--scenario FILE | --lamps N | --bulbs N] [--yeelight-multicast] [--mdns]</c>:
+/// runs simulated devices until cancelled, printing <c>Simulator: &lt;n&gt; devices connected</c> once they
+/// are all announced, after one <c>Simulator: yeelight ...</c> line per bulb saying where it listens. Shelly
 /// devices with a local RPC print its URL; <c>--mdns</c> also announces them on mDNS (multicast on
 /// loopback: run it only inside a network namespace of your own, see docs/simulator.md).</summary>
 public static class DevicesCommand
 {
-    public const string Usage = "usage: devices [--mqtt mqtt://127.0.0.1:1883] [--scenario FILE | --lamps N] [--mdns]";
+    public const string Usage = "usage: devices [--mqtt mqtt://127.0.0.1:1883] [--scenario FILE | --lamps N | --bulbs N] [--yeelight-multicast] [--mdns]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -14,6 +15,8 @@ public static class DevicesCommand
         var mqtt = "mqtt://127.0.0.1:1883";
         string? scenario = null;
         int? lamps = null;
+        int? bulbs = null;
+        var multicast = false;
         var mdns = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -22,7 +25,6 @@ public static class DevicesCommand
             {
                 case "--mqtt": mqtt = Next() ?? ""; break;
                 case "--scenario": scenario = Next(); break;
-                case "--mdns": mdns = true; break;
                 case "--lamps":
                     if (!int.TryParse(Next(), out var n) || n < 1)
                     {
@@ -31,6 +33,16 @@ public static class DevicesCommand
                     }
                     lamps = n;
                     break;
+                case "--bulbs":
+                    if (!int.TryParse(Next(), out var b) || b < 1)
+                    {
+                        stderr.WriteLine("--bulbs needs a positive number. " + Usage);
+                        return 2;
+                    }
+                    bulbs = b;
+                    break;
+                case "--yeelight-multicast": multicast = true; break;
+                case "--mdns": mdns = true; break;
                 default:
                     stderr.WriteLine($"unknown option '{args[i]}'. " + Usage);
                     return 2;
@@ -44,7 +56,11 @@ public static class DevicesCommand
         SimulatedHome home;
         try
         {
-            home = lamps is { } count ? SimulatedHome.Lamps(count) : scenario is not null ? SimulatedHome.FromScenario(scenario) : SimulatedHome.Demo();
+            home = lamps is { } count ? SimulatedHome.Lamps(count)
+                : bulbs is { } many ? SimulatedHome.YeelightBulbs(many)
+                : scenario is not null ? SimulatedHome.FromScenario(scenario) : SimulatedHome.Demo();
+            // Multicast only where loopback carries it: inside a network namespace (tools/in-netns.sh).
+            home.BulbsOnMulticast = multicast;
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or IOException)
         {
@@ -69,6 +85,9 @@ public static class DevicesCommand
             var local = await home.StartLocalRpcAsync(ct).ConfigureAwait(false);
             foreach (var a in local) stdout.WriteLine($"Simulator: {a.Id} local RPC http://{a.Address}:{a.Port}/rpc");
             await using var announcer = mdns && local.Count > 0 ? await Mdns.MdnsShellyCrowd.StartAsync(local).ConfigureAwait(false) : null;
+            foreach (var bulb in home.Bulbs)
+                stdout.WriteLine($"Simulator: yeelight {bulb.DeviceId} control {bulb.Address}:{bulb.ControlPort} search "
+                    + (bulb.UnicastSearchEndPoint is { } at ? $"unicast {at}" : "multicast 239.255.255.250:1982"));
             stdout.WriteLine($"Simulator: {home.Devices.Count(d => d.IsConnected)} devices connected");
             stdout.Flush();
             try

@@ -19,9 +19,9 @@ internal static class DeviceFactory
         ["shelly/dimmer"] = ShellyDimmer,
     };
 
-    public static IEnumerable<string> Known => Makers.Keys;
+    public static IEnumerable<string> Known => Makers.Keys.Append(BulbFactory.Protocol + "/" + BulbFactory.Type);
 
-    public static bool Knows(string protocol, string type) => Makers.ContainsKey(protocol + "/" + type);
+    public static bool Knows(string protocol, string type) => Makers.ContainsKey(protocol + "/" + type) || BulbFactory.Knows(protocol, type);
 
     /// <summary>The device with its initial state and faults; null (with the reason in <paramref name="problems"/>) if the state is invalid.</summary>
     public static SimulatedDevice? Create(DeviceSpec spec, TimeProvider? time, List<string> problems)
@@ -105,7 +105,7 @@ internal static class DeviceFactory
         return mac;
     }
 
-    private static bool? Power(JsonElement state) => Str(state, "power") switch
+    internal static bool? Power(JsonElement state) => Str(state, "power") switch
     {
         null => null,
         "on" => true,
@@ -125,5 +125,5 @@ internal static class DeviceFactory
         return v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new FormatException($"state.{name} must be a number");
     }
 
-    private static int? Int(JsonElement e, string name) => Num(e, name) is { } d ? (int)Math.Round(d) : null;
+    internal static int? Int(JsonElement e, string name) => Num(e, name) is { } d ? (int)Math.Round(d) : null;
 }

@@ -78,6 +78,12 @@ public sealed partial class BridgeProcess : IAsyncDisposable
 
     public void Kill9() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGTERM, as systemd stops the service.</summary>
+    public void Terminate() => Assert.Equal(0, SendSignal(_process.Id, 15));
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     [GeneratedRegex(@"^Local API: (ws://127\.0\.0\.1:\d+/api/v1/ws)$")]
     private static partial Regex ApiLine();
 

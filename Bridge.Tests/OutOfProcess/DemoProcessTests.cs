@@ -71,6 +71,16 @@ public sealed class DemoProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task SIGTERM_stops_the_bridge_cleanly_with_exit_code_0()
+    {
+        await using var bridge = BridgeProcess.Start("--demo", "--Api:Port=0", "--Mqtt:Port=0", $"--Data:Dir={_dir}");
+        await bridge.WaitReadyAsync(expectToken: true, TimeSpan.FromSeconds(60));
+        bridge.Terminate();
+        Assert.Equal(0, await bridge.WaitExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.DoesNotContain("Unhandled exception", bridge.Output);
+    }
+
+    [Fact]
     public async Task A_kill_9_while_state_changes_loses_nothing_already_saved()
     {
         await using (var bridge = BridgeProcess.Start("--demo", "--Api:Port=0", "--Mqtt:Port=0", $"--Data:Dir={_dir}"))
@@ -88,6 +98,6 @@ public sealed class DemoProcessTests : IDisposable
         var ids = doc.RootElement.GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("id").GetString()).ToList();
         Assert.Contains("lamp-1", ids);
         Assert.Contains("ac-1", ids);
-        Assert.Equal(5, ids.Count);
+        Assert.Equal(7, ids.Count);
     }
 }

@@ -22,6 +22,8 @@ public sealed class ScenarioTests
         await using var demo = SimulatedHome.Demo();
         Assert.Equal(demo.Devices.Select(d => (d.Id, d.Protocol, d.Type, d.Name)), fromFile.Devices.Select(d => (d.Id, d.Protocol, d.Type, d.Name)));
         foreach (var d in demo.Devices) Assert.Equal(d.Snapshot(), fromFile[d.Id].Snapshot());
+        Assert.Equal(demo.Bulbs.Select(b => (b.YeelightId, b.Name)), fromFile.Bulbs.Select(b => (b.YeelightId, b.Name)));
+        Assert.Equal(demo.Bulbs.Select(b => b.Snapshot()), fromFile.Bulbs.Select(b => b.Snapshot()));
     }
 
     [Fact]

@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Runtime.InteropServices;
+using Bridge.Protocols.Model;
+using Bridge.Protocols.Yeelight;
+using Bridge.Service.Devices;
+using Bridge.Service.Discovery;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Service.Drivers.Yeelight;
+
+/// <summary>The Yeelight bulbs the bridge knows, keyed by their own id: a search response or advert
+/// adds a bulb (or updates its address, name, profile), and each bulb gets one connection whose
+/// state and availability flow into the device registry.</summary>
+public sealed class YeelightBulbs(
+    DeviceRegistry registry,
+    ProfileCatalog profiles,
+    IOptions<DevicesOptions> devicesOptions,
+    IOptions<YeelightOptions> options,
+    DiscoveredDevices discovered,
+    MalformedPayloadLog malformed,
+    TimeProvider time,
+    ILogger<YeelightBulbs> log) : IHostedService, IYeelightConnectionEvents
+{
+    public const string HostKey = "host";
+    public const string PortKey = "port";
+
+    private readonly ConcurrentDictionary<string, YeelightConnection> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, YeelightQuota> _quotas = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _unmatched = new(StringComparer.Ordinal);
+    private volatile bool _stopped;
+
+    /// <summary>Bulbs saved earlier are dialled at their last address at once; a search finds moved ones.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var d in registry.All())
+            if (d.Protocol == YeelightDriver.DriverName && EndPointOf(d) is { } ep) Connect(d.Id, ep);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopped = true;
+        foreach (var c in _connections.Values) await c.DisposeAsync().ConfigureAwait(false);
+        _connections.Clear();
+    }
+
+    public YeelightConnection? Connection(string deviceId) => _connections.GetValueOrDefault(deviceId);
+
+    public YeelightQuota Quota(string deviceId) =>
+        _quotas.GetOrAdd(deviceId, _ => new YeelightQuota(options.Value.CommandsPerMinute, time));
+
+    /// <summary>A search response or NOTIFY advert arrived.</summary>
+    public void Seen(YeelightAdvert advert)
+    {
+        if (_stopped) return;
+        var id = YeelightIds.DeviceId(advert.Id);
+        var profile = PickProfile(id, advert);
+        if (profile is null)
+        {
+            if (_unmatched.TryAdd(id, 0))
+                log.LogWarning("Yeelight bulb {DeviceId} ({Model}) matches no profile; assign one with Devices:Assign:{DeviceId}=<profile>", id, advert.Model, id);
+            return;
+        }
+        var name = string.IsNullOrWhiteSpace(advert.Name) ? $"Yeelight {advert.Model ?? "bulb"} {advert.Id[^6..]}" : advert.Name;
+        var binding = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [HostKey] = advert.Host,
+            [PortKey] = advert.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["model"] = advert.Model ?? "",
+        };
+        registry.AddOrUpdate(id, name, profile, binding);
+        var endPoint = new IPEndPoint(IPAddress.Parse(advert.Host), advert.Port);
+        discovered.Found(new DiscoveredDevice(id, YeelightDriver.DriverName, endPoint.Address, endPoint.Port, name, "yeelight"));
+        Connect(id, endPoint);
+    }
+
+    private void Connect(string id, IPEndPoint endPoint)
+    {
+        var created = false;
+        var connection = _connections.GetOrAdd(id, _ =>
+        {
+            created = true;
+            var props = registry.TryGet(id, out var d) ? YeelightMapping.For(d.Profile).Props.ToArray() : ["power"];
+            return new YeelightConnection(id, endPoint, props, this, options.Value, time);
+        });
+        if (created) connection.Start();
+        else connection.Seen(endPoint);
+    }
+
+    void IYeelightConnectionEvents.Connected(YeelightConnection connection, YeelightMessage state)
+    {
+        if (!registry.TryGet(connection.DeviceId, out var device)) return;
+        // The get_prop that proved it a bulb counts against its quota like any command.
+        Quota(device.Id).TryTake(1, out _);
+        if (state.Kind == YeelightMessageKind.Result)
+        {
+            var report = new List<KeyValuePair<string, StateValue>>(connection.StateProps.Count);
+            YeelightMapping.For(device.Profile).Read(connection.StateProps.Zip(state.Results, (p, v) => new KeyValuePair<string, string>(p, v)), report);
+            registry.ApplyReport(device, CollectionsMarshal.AsSpan(report));
+        }
+        else log.LogDebug("Yeelight bulb {DeviceId} refused get_prop after connecting: {Message}", device.Id, state.ErrorMessage);
+        registry.SetOnline(device, true);
+    }
+
+    void IYeelightConnectionEvents.Disconnected(YeelightConnection connection)
+    {
+        if (registry.TryGet(connection.DeviceId, out var device)) registry.SetOnline(device, false);
+    }
+
+    void IYeelightConnectionEvents.Props(YeelightConnection connection, IReadOnlyList<KeyValuePair<string, string>> props)
+    {
+        if (!registry.TryGet(connection.DeviceId, out var device)) return;
+        var report = new List<KeyValuePair<string, StateValue>>(props.Count);
+        YeelightMapping.For(device.Profile).Read(props, report);
+        registry.ApplyReport(device, CollectionsMarshal.AsSpan(report));
+    }
+
+    void IYeelightConnectionEvents.Malformed(YeelightConnection connection, string problem) =>
+        malformed.Report(connection.DeviceId, "yeelight " + connection.EndPoint, problem);
+
+    private DeviceProfile? PickProfile(string id, YeelightAdvert advert)
+    {
+        if (devicesOptions.Value.Assign.TryGetValue(id, out var assigned) && profiles.Find(assigned) is { Driver: YeelightDriver.DriverName } p)
+            return p;
+        foreach (var profile in profiles.ForDriver(YeelightDriver.DriverName))
+        {
+            var ok = profile.Match.Count > 0;
+            foreach (var (key, value) in profile.Match)
+            {
+                ok &= key switch
+                {
+                    // Every method named must be supported (a string or an array of them).
+                    "support" => value.ValueKind switch
+                    {
+                        System.Text.Json.JsonValueKind.String => advert.Supports(value.GetString()!),
+                        System.Text.Json.JsonValueKind.Array => value.EnumerateArray().All(m => m.ValueKind == System.Text.Json.JsonValueKind.String && advert.Supports(m.GetString()!)),
+                        _ => false,
+                    },
+                    "model" => value.ValueKind == System.Text.Json.JsonValueKind.String && value.GetString() == advert.Model,
+                    _ => false,
+                };
+            }
+            if (ok) return profile;
+        }
+        return null;
+    }
+
+    private static IPEndPoint? EndPointOf(Device d) =>
+        d.Binding.TryGetValue(HostKey, out var host) && d.Binding.TryGetValue(PortKey, out var port)
+        && IPAddress.TryParse(host, out var address) && int.TryParse(port, out var p) && p is > 0 and < 65536
+            ? new IPEndPoint(address, p) : null;
+}
