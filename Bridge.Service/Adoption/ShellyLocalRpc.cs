@@ -41,6 +41,11 @@ public sealed class ShellyLocalRpc(HttpClient http, TimeProvider time)
         {
             throw new ShellyUnreachableException($"{method}: cannot reach {Host(device)} ({e.HttpRequestError})", e);
         }
+        catch (IOException e)
+        {
+            // The connection broke while the reply's body was read.
+            throw new ShellyUnreachableException($"{method}: the connection to {Host(device)} broke ({e.Message})", e);
+        }
         return Result(method, body);
     }
 
