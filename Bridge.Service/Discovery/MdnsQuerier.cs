@@ -71,7 +71,12 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
                 if (sleep < TimeSpan.FromMilliseconds(50)) sleep = TimeSpan.FromMilliseconds(50);
                 // Woken early when a goodbye arrives, so a device is dropped a second later, not at the next deadline.
                 var wakeEarly = _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                await Task.WhenAny(wakeEarly.Task, Task.Delay(sleep, time, ct)).ConfigureAwait(false);
+                // The nap is cancelled when woken early: else every goodbye would leave a timer of up to an hour behind.
+                using (var nap = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    await Task.WhenAny(wakeEarly.Task, Task.Delay(sleep, time, nap.Token)).ConfigureAwait(false);
+                    await nap.CancelAsync().ConfigureAwait(false);
+                }
                 ct.ThrowIfCancellationRequested();
             }
         }
