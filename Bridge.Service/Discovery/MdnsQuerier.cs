@@ -113,10 +113,13 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
         var goodbye = false;
         foreach (var r in m.Answers.Concat(m.Additionals))
         {
-            _cache.Add(r);
+            var isNew = _cache.Add(r);
             goodbye |= r.Ttl == 0;
             // AAAA too: an IPv6-only device's records still arrive over our IPv4 socket, on this interface.
-            if (r.Type is DnsType.A or DnsType.Aaaa && r.Ttl > 0) _hostInterface[r.Name] = received.Interface;
+            // Only for hosts the cache holds (new, or known already): it is pruned as their addresses expire,
+            // so a record the full cache refused must not leave an entry here that nothing would remove.
+            if (r.Type is DnsType.A or DnsType.Aaaa && r.Ttl > 0 && (isNew || _hostInterface.ContainsKey(r.Name)))
+                _hostInterface[r.Name] = received.Interface;
         }
         ResolveAll();
         if (goodbye) _wake.TrySetResult();
