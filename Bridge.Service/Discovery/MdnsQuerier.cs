@@ -51,19 +51,27 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
             while (!ct.IsCancellationRequested)
             {
                 var now = time.GetUtcNow();
-                if (now >= nextBrowse)
+                // One bad round (a Changed handler that throws, say) is logged, not the end of browsing.
+                try
                 {
-                    await BrowseAsync(ct).ConfigureAwait(false);
-                    nextBrowse = now + interval;
-                    interval = interval * 2 > MaxInterval ? MaxInterval : interval * 2;
+                    if (now >= nextBrowse)
+                    {
+                        nextBrowse = now + interval;
+                        interval = interval * 2 > MaxInterval ? MaxInterval : interval * 2;
+                        await BrowseAsync(ct).ConfigureAwait(false);
+                    }
+                    var expired = _cache.RemoveExpired();
+                    foreach (var instance in MdnsInstances.Lost(expired, _cache, DeviceIdentification.BrowsedTypes)) devices.Lost(instance);
+                    foreach (var a in expired)
+                        if (a.Type is DnsType.A or DnsType.Aaaa && MdnsInstances.Addresses(_cache, a.Name).Length == 0) _hostInterface.TryRemove(a.Name, out _);
+                    // An address that expired may leave another in its place (a move): report what remains.
+                    if (expired.Count > 0) ResolveAll();
+                    await RefreshAsync(ct).ConfigureAwait(false);
                 }
-                var expired = _cache.RemoveExpired();
-                foreach (var instance in MdnsInstances.Lost(expired, _cache, DeviceIdentification.BrowsedTypes)) devices.Lost(instance);
-                foreach (var a in expired)
-                    if (a.Type is DnsType.A or DnsType.Aaaa && MdnsInstances.Addresses(_cache, a.Name).Length == 0) _hostInterface.TryRemove(a.Name, out _);
-                // An address that expired may leave another in its place (a move): report what remains.
-                if (expired.Count > 0) ResolveAll();
-                await RefreshAsync(ct).ConfigureAwait(false);
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogError(e, "mDNS: a browsing round failed; carrying on");
+                }
 
                 var wake = nextBrowse;
                 if (_cache.NextDeadline() is { } deadline && deadline < wake) wake = deadline;
