@@ -85,6 +85,8 @@ public sealed class ClientSession : IRelayedSession
             _outgoing.Writer.TryComplete();
             await stop.CancelAsync().ConfigureAwait(false);
             try { await sender.ConfigureAwait(false); } catch (Exception e) when (e is WebSocketException or OperationCanceledException) { }
+            // The sender is done and the queue closed: what is left was never sent; back to the pool.
+            while (_outgoing.Reader.TryRead(out var unsent)) unsent.Release();
         }
     }
 
@@ -144,8 +146,14 @@ public sealed class ClientSession : IRelayedSession
             {
                 // Observed as the frame is handed to the socket, so a peer that has the frame has it counted.
                 if (frame.ReceivedAt != 0) _metrics.ToClientResidence.ObserveSince(frame.ReceivedAt);
-                await _socket.SendAsync(frame.Memory, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
-                frame.Release();
+                try
+                {
+                    await _socket.SendAsync(frame.Memory, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    frame.Release();
+                }
             }
         }
         if (_closedByBridge && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)

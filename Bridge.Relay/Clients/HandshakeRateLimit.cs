@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Bridge.Protocols.Net;
 using Bridge.Relay.Hosting;
 using Bridge.Relay.Metrics;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,8 @@ public sealed class HandshakeRateLimit(IOptions<RelayOptions> options, TimeProvi
     private readonly KeyedTokenBuckets<IPAddress> _buckets =
         new(options.Value.HandshakesPerSecondPerAddress, options.Value.HandshakeBurstPerAddress, time);
 
-    public bool TryTake(IPAddress? address) => _buckets.TryTake(address ?? IPAddress.None);
+    /// <summary>IPv6 addresses count by their /64 (<see cref="RateLimitKey"/>): one host can hold a whole prefix.</summary>
+    public bool TryTake(IPAddress? address) => _buckets.TryTake(RateLimitKey.Of(address));
 }
 
 public static class HandshakeRateLimitMiddleware

@@ -17,6 +17,14 @@ public sealed class KeyedTokenBuckets<TKey>(double rate, double burst, TimeProvi
     }
 
     private readonly ConcurrentDictionary<TKey, Bucket> _buckets = new(comparer);
+    /// <summary>Sweeps at most once per time a bucket takes to refill: a sweep that found nothing to
+    /// remove would find nothing sooner either, and sweeping on every call above the threshold would
+    /// make each request of a many-address flood walk the whole dictionary.</summary>
+    private readonly long _sweepEvery = (long)(Math.Max(1, burst / rate) * time.TimestampFrequency);
+    private long _nextSweep = long.MinValue;
+
+    /// <summary>How many keys have a bucket now.</summary>
+    public int Count => _buckets.Count;
 
     /// <summary>Takes one unit of <paramref name="key"/>'s allowance; false when it has none left.</summary>
     public bool TryTake(TKey key)
@@ -30,8 +38,15 @@ public sealed class KeyedTokenBuckets<TKey>(double rate, double burst, TimeProvi
             if (bucket.Tokens < 1) return false;
             bucket.Tokens -= 1;
         }
-        if (_buckets.Count > SweepAbove) Sweep(now);
+        if (_buckets.Count > SweepAbove) MaybeSweep(now);
         return true;
+    }
+
+    private void MaybeSweep(long now)
+    {
+        var due = Interlocked.Read(ref _nextSweep);
+        if (now < due || Interlocked.CompareExchange(ref _nextSweep, now + _sweepEvery, due) != due) return;
+        Sweep(now);
     }
 
     // Buckets that have refilled completely carry no information any more.

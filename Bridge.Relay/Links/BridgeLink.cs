@@ -63,7 +63,13 @@ public sealed class BridgeLink : IBridgeRoute
         }
         catch (ChannelClosedException)
         {
+            envelope.Release();
             throw new OperationCanceledException("the bridge's link closed");
+        }
+        catch (OperationCanceledException)
+        {
+            envelope.Release();
+            throw;
         }
     }
 
@@ -89,6 +95,8 @@ public sealed class BridgeLink : IBridgeRoute
             _outgoing.Writer.TryComplete();
             await stop.CancelAsync().ConfigureAwait(false);
             try { await sender.ConfigureAwait(false); } catch (Exception e) when (e is OperationCanceledException or WebSocketException) { }
+            // The sender is done and the queue closed: what is left was never sent; back to the pool.
+            while (_outgoing.Reader.TryRead(out var unsent)) unsent.Release();
             foreach (var session in _sessions.Values) session.CloseFromBridge(WebSocketCloseStatus.EndpointUnavailable, "the bridge went away");
             _sessions.Clear();
         }
@@ -163,8 +171,14 @@ public sealed class BridgeLink : IBridgeRoute
             {
                 // Observed as the frame is handed to the socket, so a peer that has the frame has it counted.
                 if (envelope.ReceivedAt != 0) _metrics.ToBridgeResidence.ObserveSince(envelope.ReceivedAt);
-                await _socket.SendAsync(envelope.Memory, WebSocketMessageType.Binary, true, ct).ConfigureAwait(false);
-                envelope.Release();
+                try
+                {
+                    await _socket.SendAsync(envelope.Memory, WebSocketMessageType.Binary, true, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    envelope.Release();
+                }
             }
         }
     }

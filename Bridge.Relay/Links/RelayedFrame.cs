@@ -32,7 +32,8 @@ public readonly struct RelayedFrame
 
     public static RelayedFrame Of(byte[] bytes) => new(bytes, bytes.Length, pooled: false, 0);
 
-    /// <summary>After sending; a frame dropped unsent is simply left to the garbage collector.</summary>
+    /// <summary>Once, after sending or when the frame is dropped unsent (its queue closed with it inside,
+    /// or it never got into one). The socket copies what it sends, so this is safe once SendAsync returns or throws.</summary>
     public void Release()
     {
         if (_pooled) ArrayPool<byte>.Shared.Return(_bytes);

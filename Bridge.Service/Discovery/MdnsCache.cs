@@ -8,8 +8,14 @@ namespace Bridge.Service.Discovery;
 /// burst survives. Thread-safe; time comes from the injected clock.</summary>
 /// <param name="refreshJitter">Random extra, as a share of the TTL, added to each refresh point so
 /// queriers that heard the same record don't all ask at once (RFC 6762 §5.2: 2 %); tests pass 0.</param>
-public sealed class MdnsCache(TimeProvider time, double refreshJitter = 0.02)
+/// <param name="maxEntries">At most this many records: every host on the LAN can send records (with TTLs
+/// of years), so without a bound the cache would grow with whatever anyone sends. When full, expired ones
+/// leave through <see cref="RemoveExpired"/> as usual (so their instances are still reported lost), and a
+/// new record that finds no room is not cached.</param>
+public sealed class MdnsCache(TimeProvider time, double refreshJitter = 0.02, int maxEntries = MdnsCache.DefaultMaxEntries)
 {
+    public const int DefaultMaxEntries = 10_000;
+
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
     /// <summary>RFC 6762 §5.2: ask again at 80, 85, 90 and 95 % of the TTL, then let it expire.</summary>
     private static readonly double[] RefreshPoints = [0.80, 0.85, 0.90, 0.95];
@@ -60,6 +66,7 @@ public sealed class MdnsCache(TimeProvider time, double refreshJitter = 0.02)
                 return false;
             }
             if (record.Ttl == 0) return false;
+            if (_entries.Count >= maxEntries) return false;
             _entries[key] = new Entry(record, now, now + TimeSpan.FromSeconds(record.Ttl), refreshJitter > 0 ? Random.Shared.NextDouble() * refreshJitter : 0);
             return true;
         }

@@ -51,19 +51,27 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
             while (!ct.IsCancellationRequested)
             {
                 var now = time.GetUtcNow();
-                if (now >= nextBrowse)
+                // One bad round (a Changed handler that throws, say) is logged, not the end of browsing.
+                try
                 {
-                    await BrowseAsync(ct).ConfigureAwait(false);
-                    nextBrowse = now + interval;
-                    interval = interval * 2 > MaxInterval ? MaxInterval : interval * 2;
+                    if (now >= nextBrowse)
+                    {
+                        nextBrowse = now + interval;
+                        interval = interval * 2 > MaxInterval ? MaxInterval : interval * 2;
+                        await BrowseAsync(ct).ConfigureAwait(false);
+                    }
+                    var expired = _cache.RemoveExpired();
+                    foreach (var instance in MdnsInstances.Lost(expired, _cache, DeviceIdentification.BrowsedTypes)) devices.Lost(instance);
+                    foreach (var a in expired)
+                        if (a.Type is DnsType.A or DnsType.Aaaa && MdnsInstances.Addresses(_cache, a.Name).Length == 0) _hostInterface.TryRemove(a.Name, out _);
+                    // An address that expired may leave another in its place (a move): report what remains.
+                    if (expired.Count > 0) ResolveAll();
+                    await RefreshAsync(ct).ConfigureAwait(false);
                 }
-                var expired = _cache.RemoveExpired();
-                foreach (var instance in MdnsInstances.Lost(expired, _cache, DeviceIdentification.BrowsedTypes)) devices.Lost(instance);
-                foreach (var a in expired)
-                    if (a.Type is DnsType.A or DnsType.Aaaa && MdnsInstances.Addresses(_cache, a.Name).Length == 0) _hostInterface.TryRemove(a.Name, out _);
-                // An address that expired may leave another in its place (a move): report what remains.
-                if (expired.Count > 0) ResolveAll();
-                await RefreshAsync(ct).ConfigureAwait(false);
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogError(e, "mDNS: a browsing round failed; carrying on");
+                }
 
                 var wake = nextBrowse;
                 if (_cache.NextDeadline() is { } deadline && deadline < wake) wake = deadline;
@@ -71,7 +79,12 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
                 if (sleep < TimeSpan.FromMilliseconds(50)) sleep = TimeSpan.FromMilliseconds(50);
                 // Woken early when a goodbye arrives, so a device is dropped a second later, not at the next deadline.
                 var wakeEarly = _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                await Task.WhenAny(wakeEarly.Task, Task.Delay(sleep, time, ct)).ConfigureAwait(false);
+                // The nap is cancelled when woken early: else every goodbye would leave a timer of up to an hour behind.
+                using (var nap = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    await Task.WhenAny(wakeEarly.Task, Task.Delay(sleep, time, nap.Token)).ConfigureAwait(false);
+                    await nap.CancelAsync().ConfigureAwait(false);
+                }
                 ct.ThrowIfCancellationRequested();
             }
         }
@@ -108,10 +121,13 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
         var goodbye = false;
         foreach (var r in m.Answers.Concat(m.Additionals))
         {
-            _cache.Add(r);
+            var isNew = _cache.Add(r);
             goodbye |= r.Ttl == 0;
             // AAAA too: an IPv6-only device's records still arrive over our IPv4 socket, on this interface.
-            if (r.Type is DnsType.A or DnsType.Aaaa && r.Ttl > 0) _hostInterface[r.Name] = received.Interface;
+            // Only for hosts the cache holds (new, or known already): it is pruned as their addresses expire,
+            // so a record the full cache refused must not leave an entry here that nothing would remove.
+            if (r.Type is DnsType.A or DnsType.Aaaa && r.Ttl > 0 && (isNew || _hostInterface.ContainsKey(r.Name)))
+                _hostInterface[r.Name] = received.Interface;
         }
         ResolveAll();
         if (goodbye) _wake.TrySetResult();

@@ -151,16 +151,24 @@ public sealed class MdnsResponder(MdnsEndpoint endpoint, BridgeIdentity identity
         _knownAnswers?.Receive(received);
     }
 
-    /// <summary>Answers a query whose known answers are complete.</summary>
+    /// <summary>Answers a query whose known answers are complete. Also called on a timer thread (a held
+    /// TC query), where an exception would end the process: none may escape.</summary>
     private void AnswerQuery(MdnsReceived received)
     {
-        BridgeAdvertisement? ad;
-        bool probing;
-        lock (_sync) (ad, probing) = (_ad, _probing);
-        if (ad is null || probing) return;
-        var reply = MdnsAnswerer.Answer(received.Message, ad.Records(received.Interface.Addresses));
-        if (reply is null) return;
-        _ = ReplyAsync(received, reply, _stop.Token);
+        try
+        {
+            BridgeAdvertisement? ad;
+            bool probing;
+            lock (_sync) (ad, probing) = (_ad, _probing);
+            if (ad is null || probing) return;
+            var reply = MdnsAnswerer.Answer(received.Message, ad.Records(received.Interface.Addresses));
+            if (reply is null) return;
+            _ = ReplyAsync(received, reply, _stop.Token);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "mDNS: answering {From} failed", received.From);
+        }
     }
 
     private async Task ReplyAsync(MdnsReceived received, MdnsReply reply, CancellationToken ct)

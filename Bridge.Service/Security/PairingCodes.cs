@@ -44,7 +44,8 @@ public sealed class PairingCodes : IDisposable
     /// <summary>Redeems <paramref name="code"/> sent from <paramref name="from"/> (null: the bridge's own machine or unknown).</summary>
     public PairingOutcome TryRedeem(string? code, IPAddress? from = null)
     {
-        from ??= IPAddress.None;
+        // IPv6 addresses count by their /64: one host can hold many and pick a fresh one per guess.
+        from = Bridge.Protocols.Net.RateLimitKey.Of(from);
         string? fresh = null;
         PairingOutcome outcome;
         lock (_gate)

@@ -29,6 +29,23 @@ public sealed class MdnsCacheTests
     }
 
     [Fact]
+    public void The_cache_is_bounded_whatever_the_LAN_sends()
+    {
+        var cache = new MdnsCache(_time, maxEntries: 3);
+        Assert.True(cache.Add(A("10.0.0.1", ttl: 10, flush: false)));
+        Assert.True(cache.Add(A("10.0.0.2", ttl: uint.MaxValue, flush: false)));
+        Assert.True(cache.Add(A("10.0.0.3", ttl: uint.MaxValue, flush: false)));
+        Assert.False(cache.Add(A("10.0.0.4", ttl: uint.MaxValue, flush: false)));
+        Assert.Equal(3, cache.Count);
+        // Known records are still refreshed; an expired one leaves (and is reported) as usual, making room.
+        Assert.False(cache.Add(A("10.0.0.2", ttl: uint.MaxValue, flush: false)));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Single(cache.RemoveExpired());
+        Assert.True(cache.Add(A("10.0.0.4", ttl: 120, flush: false)));
+        Assert.Equal(3, cache.Count);
+    }
+
+    [Fact]
     public void A_goodbye_keeps_the_record_one_second()
     {
         var cache = new MdnsCache(_time);

@@ -47,6 +47,16 @@ public sealed class PairingCodesTests
     }
 
     [Fact]
+    public void Guesses_from_fresh_IPv6_addresses_of_one_prefix_are_limited_together()
+    {
+        using var codes = Codes(maxFailures: 3);
+        var wrong = WrongFor(codes);
+        for (var i = 1; i <= 3; i++) Assert.Equal(PairingOutcome.Wrong, codes.TryRedeem(wrong, IPAddress.Parse($"fd00:1:2:3::{i:x}")));
+        Assert.Equal(PairingOutcome.RateLimited, codes.TryRedeem(wrong, IPAddress.Parse("fd00:1:2:3:abcd::4")));
+        Assert.Equal(PairingOutcome.Paired, codes.TryRedeem(codes.Current, IPAddress.Parse("fd00:1:2:4::1")));
+    }
+
+    [Fact]
     public void Wrong_guesses_are_rate_limited_for_a_minute_even_with_the_right_code()
     {
         using var codes = Codes(maxFailures: 3);
