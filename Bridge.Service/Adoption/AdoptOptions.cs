@@ -12,8 +12,17 @@ public sealed class AdoptOptions
     /// Wi-Fi within ~10–20 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The MQTT account an adopted device gets when the bridge uses an external broker that
+    /// needs one. The bridge never hands its own broker password to a device: anything on the LAN can
+    /// announce itself as a Shelly, and the settings travel over plain HTTP.</summary>
+    public string? DeviceMqttUser { get; set; }
+
+    public string? DeviceMqttPassword { get; set; }
+
     public IEnumerable<string> Validate()
     {
+        if (string.IsNullOrEmpty(DeviceMqttUser) != string.IsNullOrEmpty(DeviceMqttPassword))
+            yield return "Adopt:DeviceMqttUser and Adopt:DeviceMqttPassword go together: set both or neither";
         if (RpcTimeout <= TimeSpan.Zero || RpcTimeout > TimeSpan.FromMinutes(1))
             yield return "Adopt:RpcTimeout must be between 0 and 1 minute (e.g. 00:00:05)";
         if (ConnectTimeout <= TimeSpan.Zero || ConnectTimeout > TimeSpan.FromMinutes(10))

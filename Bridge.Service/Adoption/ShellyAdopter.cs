@@ -49,6 +49,9 @@ public sealed class ShellyAdopter(
         var id = found.Id;
         var broker = BrokerTarget.For(mqtt.Value, embedded.Port, found)
             ?? throw new AdoptFailedException(ErrorCodes.ProvisionFailed, $"cannot tell which address of the bridge '{id}' can reach (found on no known interface); set Mqtt:Bind to it. Nothing was changed on the device");
+        if (!mqtt.Value.Embedded && !string.IsNullOrEmpty(mqtt.Value.Username) && string.IsNullOrEmpty(o.DeviceMqttUser))
+            throw new AdoptFailedException(ErrorCodes.ProvisionFailed,
+                "the external broker needs an account and the bridge does not give a device its own: set Adopt:DeviceMqttUser and Adopt:DeviceMqttPassword to an account for devices. Nothing was changed on the device");
         var device = new IPEndPoint(found.Address, found.Port);
         // Listen before the reboot, so a device quicker than this code is not missed.
         var online = new TaskCompletionSource<Device>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -117,7 +120,8 @@ public sealed class ShellyAdopter(
     }
 
     /// <summary>MQTT.SetConfig params: on, this broker, the device id as client id and topic prefix (how the
-    /// Shelly driver finds it), JSON-RPC notifications on. The external broker's credentials go along.</summary>
+    /// Shelly driver finds it), JSON-RPC notifications on. With an external broker, the device account
+    /// (Adopt:DeviceMqttUser), never the bridge's own.</summary>
     private void WriteMqttConfig(Utf8JsonWriter w, string broker, string id)
     {
         var o = mqtt.Value;
@@ -130,10 +134,11 @@ public sealed class ShellyAdopter(
         w.WriteBoolean("status_ntf", false);
         w.WriteBoolean("enable_rpc", true);
         w.WriteBoolean("enable_control", true);
-        if (!o.Embedded && !string.IsNullOrEmpty(o.Username))
+        var account = options.Value;
+        if (!o.Embedded && !string.IsNullOrEmpty(account.DeviceMqttUser))
         {
-            w.WriteString("user", o.Username);
-            w.WriteString("pass", o.Password);
+            w.WriteString("user", account.DeviceMqttUser);
+            w.WriteString("pass", account.DeviceMqttPassword);
         }
         w.WriteEndObject();
     }

@@ -79,6 +79,29 @@ public sealed class AdoptTests
     }
 
     [Fact]
+    public async Task The_bridge_never_hands_its_own_external_broker_password_to_a_device()
+    {
+        // Nothing listens on port 1: the device can take the settings but never come online.
+        string[] external = ["--Mqtt:Url=mqtt://127.0.0.1:1", "--Mqtt:Username=bridge", "--Mqtt:Password=bridge-secret-pw"];
+        await using (var scene = await Scene.StartAsync("shellyplusplugs-a8032ab00011", TokenScope.Install, null, external))
+        {
+            var reply = await scene.Client.RequestAsync(new { op = "adopt", device = scene.Shelly.Id }, Patience);
+            JsonAssert.Error(reply, "provision_failed");
+            Assert.Contains("Adopt:DeviceMqttUser", reply.GetProperty("error").GetProperty("message").GetString());
+            Assert.False(scene.Shelly.Device.MqttConfig.Enable);
+            Assert.Null(scene.Shelly.Device.MqttConfig.Password);
+        }
+        await using (var scene = await Scene.StartAsync("shellyplusplugs-a8032ab00012", TokenScope.Install, null,
+            [.. external, "--Adopt:DeviceMqttUser=devices", "--Adopt:DeviceMqttPassword=device-pw", "--Adopt:ConnectTimeout=00:00:01"]))
+        {
+            var reply = await scene.Client.RequestAsync(new { op = "adopt", device = scene.Shelly.Id }, Patience);
+            JsonAssert.Error(reply, "timeout");
+            Assert.Equal("devices", scene.Shelly.Device.MqttConfig.User);
+            Assert.Equal("device-pw", scene.Shelly.Device.MqttConfig.Password);
+        }
+    }
+
+    [Fact]
     public async Task A_device_answering_with_an_error_is_left_unchanged_and_the_reply_says_so()
     {
         await using var scene = await Scene.StartAsync("shellyplusplugs-a8032ab00004", TokenScope.Install, d => d.RpcFaults.ErrorReplies = true);
@@ -125,8 +148,9 @@ public sealed class AdoptTests
     public async Task Adopt_options_out_of_range_stop_the_bridge_at_start()
     {
         var problems = new List<string>();
-        var app = Bridge.Service.Hosting.BridgeApp.Create(["--Api:Port=0", "--Mqtt:Port=0", "--Adopt:RpcTimeout=00:00:00", "--Adopt:ConnectTimeout=01:00:00"], problems, null);
+        var app = Bridge.Service.Hosting.BridgeApp.Create(["--Api:Port=0", "--Mqtt:Port=0", "--Adopt:RpcTimeout=00:00:00", "--Adopt:ConnectTimeout=01:00:00", "--Adopt:DeviceMqttUser=devices"], problems, null);
         Assert.Null(app);
+        Assert.Contains(problems, p => p.Contains("Adopt:DeviceMqttPassword", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("Adopt:RpcTimeout", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("Adopt:ConnectTimeout", StringComparison.Ordinal));
     }
