@@ -139,23 +139,7 @@ public sealed class ClientSession : IRelayedSession
 
     private async Task SendLoopAsync(CancellationToken ct)
     {
-        var reader = _outgoing.Reader;
-        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
-        {
-            while (reader.TryRead(out var frame))
-            {
-                // Observed as the frame is handed to the socket, so a peer that has the frame has it counted.
-                if (frame.ReceivedAt != 0) _metrics.ToClientResidence.ObserveSince(frame.ReceivedAt);
-                try
-                {
-                    await _socket.SendAsync(frame.Memory, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    frame.Release();
-                }
-            }
-        }
+        await RelayedFramePump.RunAsync(_outgoing.Reader, _socket, WebSocketMessageType.Text, _metrics.ToClientResidence, ct).ConfigureAwait(false);
         if (_closedByBridge && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -162,24 +162,6 @@ public sealed class BridgeLink : IBridgeRoute
         }
     }
 
-    private async Task SendLoopAsync(CancellationToken ct)
-    {
-        var reader = _outgoing.Reader;
-        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
-        {
-            while (reader.TryRead(out var envelope))
-            {
-                // Observed as the frame is handed to the socket, so a peer that has the frame has it counted.
-                if (envelope.ReceivedAt != 0) _metrics.ToBridgeResidence.ObserveSince(envelope.ReceivedAt);
-                try
-                {
-                    await _socket.SendAsync(envelope.Memory, WebSocketMessageType.Binary, true, ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    envelope.Release();
-                }
-            }
-        }
-    }
+    private Task SendLoopAsync(CancellationToken ct) =>
+        RelayedFramePump.RunAsync(_outgoing.Reader, _socket, WebSocketMessageType.Binary, _metrics.ToBridgeResidence, ct);
 }

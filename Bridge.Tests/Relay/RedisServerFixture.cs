@@ -19,6 +19,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
     private readonly string _directory = Directory.CreateTempSubdirectory("redis-test-").FullName;
     private readonly ConcurrentQueue<string> _log = new();
     private Process? _process;
+    private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Executable { get; } =
         Environment.GetEnvironmentVariable(ExecutableVariable) is { Length: > 0 } custom ? custom : DefaultExecutable;
@@ -52,20 +53,21 @@ public sealed class RedisServerFixture : IAsyncLifetime
         };
         foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory })
             start.ArgumentList.Add(arg);
-        var process = new Process { StartInfo = start };
+        var ready = _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        // This run's readiness only: a killed predecessor's exit must not fail its successor.
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"redis-server exited before it was ready:\n{string.Join('\n', _log)}"));
         process.OutputDataReceived += (_, e) => Log(e.Data);
         process.ErrorDataReceived += (_, e) => Log(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        var started = Stopwatch.GetTimestamp();
-        while (!await AnswersPingAsync())
-        {
-            if (process.HasExited || Stopwatch.GetElapsedTime(started) > ReadyTimeout)
-                throw new InvalidOperationException($"redis-server did not answer PING on port {Port}:\n{string.Join('\n', _log)}");
-            await Task.Delay(20); // between connection attempts while it starts
-        }
+        // Its own word that it listens, then one PING to prove it answers.
+        try { await ready.Task.WaitAsync(ReadyTimeout); }
+        catch (TimeoutException) { throw new InvalidOperationException($"redis-server did not get ready on port {Port}:\n{string.Join('\n', _log)}"); }
+        if (!await AnswersPingAsync())
+            throw new InvalidOperationException($"redis-server said it was ready but did not answer PING on port {Port}:\n{string.Join('\n', _log)}");
     }
 
     /// <summary>SIGKILL, like a crash: clients see their connections drop; all data is gone.</summary>
@@ -101,6 +103,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
     {
         if (line is null) return;
         _log.Enqueue(line);
+        if (line.Contains("Ready to accept connections", StringComparison.Ordinal)) _ready.TrySetResult();
         while (_log.Count > 200 && _log.TryDequeue(out _)) { }
     }
 }
