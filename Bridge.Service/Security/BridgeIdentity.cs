@@ -14,28 +14,13 @@ public sealed class BridgeIdentity : IDisposable
     {
         Key = key;
         PublicKey = key.ExportSubjectPublicKeyInfo();
-        Id = IdOf(PublicKey);
+        // The relay derives the same id from the same key (BridgeIds): one function for both.
+        Id = Bridge.Protocols.Relay.BridgeIds.Of(PublicKey);
     }
 
     public string Id { get; }
     public ECDsa Key { get; }
     public byte[] PublicKey { get; }
-
-    /// <summary>16 lower-case base32 characters of SHA-256 over the public key.</summary>
-    public static string IdOf(ReadOnlySpan<byte> publicKey)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(publicKey, hash);
-        const string alphabet = "abcdefghijklmnopqrstuvwxyz234567";
-        Span<char> id = stackalloc char[16];
-        for (var i = 0; i < 16; i++)
-        {
-            var bit = i * 5;
-            var value = ((hash[bit / 8] << 8) | hash[bit / 8 + 1]) >> (11 - bit % 8) & 31;
-            id[i] = alphabet[value];
-        }
-        return new string(id);
-    }
 
     /// <summary>Loads the identity from <paramref name="dataDir"/>, creating it (mode 0600) on first run.</summary>
     public static BridgeIdentity LoadOrCreate(string dataDir)
