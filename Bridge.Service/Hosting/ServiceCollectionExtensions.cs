@@ -33,6 +33,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => BridgeIdentity.LoadOrCreate(sp.GetRequiredService<IOptions<DataOptions>>().Value.Dir));
         services.AddSingleton(sp => new TokenStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.Dir, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TokenService>();
+        Secrets.SecretServices.AddSecrets(services);
         services.AddSingleton<PairingCodes>();
         services.AddSingleton<RevocationWatch>();
         if (!string.IsNullOrWhiteSpace(config[$"{Relay.RelayOptions.Section}:{nameof(Relay.RelayOptions.Url)}"]))
