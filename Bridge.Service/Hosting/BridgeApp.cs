@@ -4,6 +4,7 @@ using Bridge.Service.Demo;
 using Bridge.Service.Devices;
 using Bridge.Service.Drivers;
 using Bridge.Service.Security;
+using Bridge.Service.Web;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Serilog;
@@ -25,7 +26,14 @@ public sealed class BridgeApp : IAsyncDisposable
     public static BridgeApp? Create(string[] args, List<string> problems, Action<IServiceCollection>? configureServices = null)
     {
         var (demo, rest) = BridgeConfiguration.TakeDemoFlag(args);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // ApplicationName names the static web assets manifests of the console (also when a test host runs the bridge).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = typeof(BridgeApp).Assembly.GetName().Name,
+        });
+        // The console's files from a build's manifest (source and obj/ paths); a published bridge has them in wwwroot.
+        builder.WebHost.UseStaticWebAssets();
         BridgeConfiguration.Apply(builder.Configuration, rest, demo);
 
         problems.AddRange(StartupProblems.Collect(builder.Configuration));
@@ -59,7 +67,11 @@ public sealed class BridgeApp : IAsyncDisposable
             ((IDisposable)web).Dispose();
             return null;
         }
+        web.UseWebSecurity();
+        web.UseConsoleIndex();
+        web.UseRouting();
         web.MapBridgeApi();
+        web.MapConsole();
         return new BridgeApp(web);
     }
 

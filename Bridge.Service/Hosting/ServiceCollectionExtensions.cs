@@ -96,6 +96,7 @@ public static class ServiceCollectionExtensions
         services.AddDiscovery(config);
         Adoption.AdoptionServices.AddAdoption(services, config);
         Drivers.Yeelight.YeelightServices.AddYeelight(services, config);
+        Web.WebConsoleServices.AddWebConsole(services, config);
         return services;
     }
 }
