@@ -74,6 +74,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CommandService>();
         services.AddSingleton<CommandMetrics>();
         services.AddSingleton<ApiDispatcher>();
+        services.AddApiOp<Api.Ops.PingOp>();
+        services.AddApiOp<Api.Ops.DevicesOp>();
+        services.AddApiOp<Api.Ops.GetOp>();
+        services.AddApiOp<Api.Ops.SetOp>();
+        services.AddApiOp<Api.Ops.SubscribeOp>();
+        services.AddApiOp<TokensOp>();
+        services.AddApiOp<RevokeOp>();
+        services.AddApiOp<DiscoveredOp>();
+        services.AddApiOp<Adoption.AdoptOp>();
         services.AddSingleton<DemoHome>();
 
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
