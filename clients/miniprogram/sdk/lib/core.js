@@ -119,8 +119,8 @@
   /**
    * Starts using an open transport: subscribes on it, then makes it the current one (a previous
    * transport drains: it may still answer what was sent on it), sends what waited, and resyncs
-   * the device cache, emitting an event for each difference. Resolves once all that is done;
-   * rejects (and closes the transport) if the subscribe fails or the transport closes first.
+   * the device cache, emitting an event for each difference (after it resolved). Resolves once
+   * the transport carries requests; rejects (and closes the transport) if the subscribe fails or the transport closes first.
    */
   Core.prototype.attach = function (transport) {
     var self = this
@@ -136,8 +136,9 @@
       self._beat()
       if (previous) self._drain(previous)
       self._flush()
-      if (!self._known) return
-      return self._call(transport, { op: 'devices' }, self.timeoutMs).then(function (reply) {
+      // The resync runs on after attach resolves: the path is usable now, the events follow.
+      if (!Object.keys(self._devices).length) return
+      self._call(transport, { op: 'devices' }, self.timeoutMs).then(function (reply) {
         self._resync(reply.devices || [])
       }, function () { /* the app's next request will tell; the transport is in use already */ })
     }, function (error) {
@@ -157,6 +158,11 @@
     var queue = this._queue
     this._queue = []
     for (var i = 0; i < queue.length; i++) this._settle(queue[i], new BridgeError(code, message))
+  }
+
+  /** Closes a replaced transport now instead of letting it finish (its `set`s move on). */
+  Core.prototype.finishDrain = function () {
+    if (this._draining) this._drop(this._draining, 'replaced')
   }
 
   /** For good: closes every transport and rejects everything outstanding with `disconnected`. */
@@ -273,10 +279,11 @@
     this._links.splice(at, 1)
     transport.onMessage = null
     transport.onClose = null
-    if (this._drainTimer && transport === this._draining) {
-      this.timers.clearTimeout(this._drainTimer)
+    if (transport === this._draining) {
+      if (this._drainTimer) this.timers.clearTimeout(this._drainTimer)
       this._drainTimer = null
       this._draining = null
+      this._drainCheck = null
     }
     var wasCurrent = this._current === transport
     if (wasCurrent) {
@@ -368,22 +375,28 @@
     this.emit(msg.event, msg)
   }
 
-  /** After a gap: one event per difference between what we knew and what the bridge says now. */
+  /**
+   * After a gap: one event per difference between what we knew and what the bridge says now.
+   * Devices added or removed are told only when we knew the whole list (a `devices` reply).
+   */
   Core.prototype._resync = function (devices) {
     var before = this._devices
+    var whole = this._known
     var after = {}
     var events = []
     devices.forEach(function (d) {
       if (!d || typeof d.id !== 'string') return
-      after[d.id] = d
       var old = before[d.id]
-      if (!old) return events.push({ event: 'device_added', device: d })
+      if (whole || old) after[d.id] = d
+      if (!old) return whole && events.push({ event: 'device_added', device: d })
       if (old.online !== d.online) events.push({ event: 'online', device: d.id, online: d.online })
       if (!sameJson(old.state, d.state)) events.push({ event: 'state', device: d.id, state: d.state })
       if (old.name !== d.name || old.room !== d.room) events.push({ event: 'device_changed', device: d })
     })
+    var listed = {}
+    devices.forEach(function (d) { if (d && typeof d.id === 'string') listed[d.id] = true })
     Object.keys(before).forEach(function (id) {
-      if (!after[id]) events.push({ event: 'device_removed', device: id })
+      if (!listed[id]) events.push({ event: 'device_removed', device: id })
     })
     this._devices = after
     for (var i = 0; i < events.length; i++) this.emit(events[i].event, events[i])
