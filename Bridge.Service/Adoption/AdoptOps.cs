@@ -3,11 +3,12 @@ using Bridge.Service.Api;
 
 namespace Bridge.Service.Adoption;
 
-/// <summary>The op <c>adopt</c> (scope install): <c>{"op":"adopt","device":"&lt;discovered id&gt;"}</c> →
-/// <c>{"ok":true,"device":Device}</c> once the device is controllable (CONTRACT.md).</summary>
+/// <summary>The op <c>adopt</c> (scope install): <c>{"op":"adopt","device":"&lt;discovered id&gt;"}</c>, with
+/// <c>"key"</c> or <c>"token"</c> for a device that needs one → <c>{"ok":true,"device":Device}</c> once the
+/// device is controllable (CONTRACT.md). The adopter is the device's protocol's.</summary>
 public static class AdoptOps
 {
-    public static async ValueTask AdoptAsync(ShellyAdopter adopter, ApiSession session, ApiRequest request)
+    public static async ValueTask AdoptAsync(AdopterRegistry adopters, ApiSession session, ApiRequest request)
     {
         var id = request.GetString("device");
         if (string.IsNullOrEmpty(id))
@@ -15,10 +16,15 @@ public static class AdoptOps
             await session.ReplyErrorAsync(request.Id, ErrorCodes.BadRequest, "'device' (a string) is missing").ConfigureAwait(false);
             return;
         }
+        if (!TryCredential(request, out var credential, out var problem))
+        {
+            await session.ReplyErrorAsync(request.Id, ErrorCodes.BadRequest, problem).ConfigureAwait(false);
+            return;
+        }
         Devices.Device device;
         try
         {
-            device = await adopter.AdoptAsync(id, session.Closed).ConfigureAwait(false);
+            device = await adopters.AdoptAsync(id, credential, session.Closed).ConfigureAwait(false);
         }
         catch (AdoptFailedException e)
         {
@@ -26,5 +32,27 @@ public static class AdoptOps
             return;
         }
         await session.ReplyDeviceAsync(request.Id, device.View()).ConfigureAwait(false);
+    }
+
+    private static bool TryCredential(ApiRequest request, out AdoptCredential? credential, out string problem)
+    {
+        credential = null;
+        problem = "";
+        foreach (var kind in (ReadOnlySpan<string>)[AdoptCredential.Key, AdoptCredential.Token])
+        {
+            if (!request.TryGet(kind, out var value)) continue;
+            if (value.ValueKind != System.Text.Json.JsonValueKind.String || value.GetString() is not { Length: > 0 } text)
+            {
+                problem = $"'{kind}' must be a non-empty string";
+                return false;
+            }
+            if (credential is not null)
+            {
+                problem = "give 'key' or 'token', not both";
+                return false;
+            }
+            credential = new AdoptCredential(kind, text);
+        }
+        return true;
     }
 }

@@ -18,7 +18,7 @@ public sealed class ApiDispatcher
     private readonly TimeProvider _time;
 
     public ApiDispatcher(DeviceRegistry registry, CommandService commands, TokenStore tokens, Discovery.DiscoveredDevices discovered,
-        Adoption.ShellyAdopter adopter, CommandMetrics metrics, TimeProvider time)
+        Adoption.AdopterRegistry adopters, CommandMetrics metrics, TimeProvider time)
     {
         _metrics = metrics;
         _time = time;
@@ -34,7 +34,7 @@ public sealed class ApiDispatcher
             ["tokens"] = (TokenScope.Admin, (s, r) => TokenOps.ListAsync(tokens, s, r)),
             ["revoke"] = (TokenScope.Admin, (s, r) => TokenOps.RevokeAsync(tokens, s, r)),
             ["discovered"] = (TokenScope.Install, (s, r) => Discovery.DiscoveredOps.ListAsync(discovered, s, r)),
-            ["adopt"] = (TokenScope.Install, (s, r) => Adoption.AdoptOps.AdoptAsync(adopter, s, r)),
+            ["adopt"] = (TokenScope.Install, (s, r) => Adoption.AdoptOps.AdoptAsync(adopters, s, r)),
         };
     }
 
