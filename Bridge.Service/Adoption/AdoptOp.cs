@@ -1,14 +1,18 @@
 using Bridge.Protocols.Api;
 using Bridge.Service.Api;
+using Bridge.Service.Security;
 
 namespace Bridge.Service.Adoption;
 
 /// <summary>The op <c>adopt</c> (scope install): <c>{"op":"adopt","device":"&lt;discovered id&gt;"}</c>, with
 /// <c>"key"</c> or <c>"token"</c> for a device that needs one → <c>{"ok":true,"device":Device}</c> once the
 /// device is controllable (CONTRACT.md). The adopter is the device's protocol's.</summary>
-public static class AdoptOps
+public sealed class AdoptOp(AdopterRegistry adopters) : IApiOp
 {
-    public static async ValueTask AdoptAsync(AdopterRegistry adopters, ApiSession session, ApiRequest request)
+    public string Name => "adopt";
+    public TokenScope Scope => TokenScope.Install;
+
+    public async ValueTask HandleAsync(ApiSession session, ApiRequest request)
     {
         var id = request.GetString("device");
         if (string.IsNullOrEmpty(id))
