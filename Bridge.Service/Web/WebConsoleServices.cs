@@ -1,4 +1,5 @@
 using Bridge.Service.Api;
+using Bridge.Service.Hosting;
 
 namespace Bridge.Service.Web;
 
@@ -7,7 +8,7 @@ public static class WebConsoleServices
 {
     public static IServiceCollection AddWebConsole(this IServiceCollection services, IConfiguration config)
     {
-        services.Configure<WebSecurityOptions>(config.GetSection(WebSecurityOptions.Section));
+        services.AddValidatedOptions<WebSecurityOptions>(config, WebSecurityOptions.Section, o => o.Validate());
         services.AddSingleton<TemperatureHistory>();
         services.AddSingleton<Devices.IDeviceEvents>(sp => sp.GetRequiredService<TemperatureHistory>());
         services.AddApiOp<Ops.HistoryOp>();

@@ -113,6 +113,8 @@ export class Core {
   detach(reason?: string): void
   /** Rejects with `code` every request still waiting for a transport. */
   failQueued(code: string, message?: string): void
+  /** Closes a replaced transport now instead of letting it finish (its `set`s move on). */
+  finishDrain(): void
   /** For good; everything outstanding fails with `disconnected`. */
   close(): void
 
