@@ -11,7 +11,8 @@ namespace Bridge.Service.Demo;
 public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broker, IOptions<MqttOptions> mqtt,
     DeviceRegistry registry, UdpDiscoveryHost udp, TimeProvider time, ILogger<DemoHome> log) : IHostedService, IAsyncDisposable
 {
-    private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(20);
+    /// <summary>A safety net, not a schedule: on a loaded machine the home can take a while to report.</summary>
+    private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(60);
     private SimulatedHome? _home;
 
     public SimulatedHome? Home => _home;
