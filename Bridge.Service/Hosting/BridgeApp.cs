@@ -54,6 +54,7 @@ public sealed class BridgeApp : IAsyncDisposable
 
         var web = builder.Build();
         web.Services.GetRequiredService<DriverCatalog>().Validate(profiles, problems);
+        web.Services.GetRequiredService<Household.HouseholdStore>().Load(problems);
         if (problems.Count > 0)
         {
             ((IDisposable)web).Dispose();

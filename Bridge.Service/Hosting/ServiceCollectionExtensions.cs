@@ -86,6 +86,7 @@ public static class ServiceCollectionExtensions
         services.AddDiscovery(config);
         Adoption.AdoptionServices.AddAdoption(services, config);
         Drivers.Yeelight.YeelightServices.AddYeelight(services, config);
+        Household.HouseholdServices.AddHousehold(services, config);
         return services;
     }
 }

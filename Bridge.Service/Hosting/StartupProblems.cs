@@ -25,6 +25,7 @@ public static class StartupProblems
         Check<Adoption.AdoptOptions>(config, Adoption.AdoptOptions.Section, o => o.Validate(), problems);
         Check<Drivers.Yeelight.YeelightOptions>(config, Drivers.Yeelight.YeelightOptions.Section, o => o.Validate(), problems);
         Check<Security.PairingOptions>(config, Security.PairingOptions.Section, o => o.Validate(), problems);
+        Check<Household.TimersOptions>(config, Household.TimersOptions.Section, o => o.Validate(), problems);
         return problems;
     }
 
