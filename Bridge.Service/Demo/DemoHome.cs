@@ -28,7 +28,9 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
         log.LogInformation("Simulated home started: {Count} devices", _home.Devices.Count + _home.Bulbs.Count);
     }
 
-    /// <summary>Completes when every simulated device is known and online (or after a bound).</summary>
+    /// <summary>Completes when every simulated device is known, online and controllable: it has
+    /// reported its state at least once (so its driver hears it), and a client that connects at once
+    /// finds the whole home (or after a bound).</summary>
     public async Task WaitFoundAsync(CancellationToken ct)
     {
         if (_home is null) return;
@@ -38,7 +40,7 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
         var found = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Check()
         {
-            if (ids.All(id => registry.TryGet(id, out var d) && d.Online)) found.TrySetResult();
+            if (ids.All(id => registry.TryGet(id, out var d) && Controllable(d))) found.TrySetResult();
         }
         var listener = new Action(Check);
         var onlineListener = new Action<Device, bool>((_, _) => Check());
@@ -51,7 +53,7 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
         }
         catch (TimeoutException)
         {
-            var missing = ids.Where(id => !(registry.TryGet(id, out var d) && d.Online));
+            var missing = ids.Where(id => !(registry.TryGet(id, out var d) && Controllable(d)));
             log.LogWarning("Not every simulated device was found within {Timeout}: {Missing}", FindTimeout, string.Join(", ", missing));
         }
         finally
@@ -60,6 +62,9 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
             registry.AvailabilityChanged -= onlineListener;
         }
     }
+
+    private static bool Controllable(Device device) =>
+        device.Online && device.StateSnapshot().Length > 0;
 
     /// <summary>Stops the simulated devices first (hosted services stop in reverse order), while the broker is still up.</summary>
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);

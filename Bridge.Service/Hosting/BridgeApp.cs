@@ -72,13 +72,18 @@ public sealed class BridgeApp : IAsyncDisposable
     }
 
     /// <summary>The WebSocket URL with the real port (Api:Port=0 picks one).</summary>
-    public string ApiUrl
+    public string ApiUrl => $"ws://{ListenAuthority}{ApiOptions.Path}";
+
+    /// <summary>The web console's address (the same port as the API).</summary>
+    public string ConsoleUrl => $"http://{ListenAuthority}/";
+
+    private string ListenAuthority
     {
         get
         {
             var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var uri = new Uri(address.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1"));
-            return $"ws://{uri.Host}:{uri.Port}{ApiOptions.Path}";
+            return $"{uri.Host}:{uri.Port}";
         }
     }
 

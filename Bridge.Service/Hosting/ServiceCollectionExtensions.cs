@@ -33,6 +33,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => BridgeIdentity.LoadOrCreate(sp.GetRequiredService<IOptions<DataOptions>>().Value.Dir));
         services.AddSingleton(sp => new TokenStore(sp.GetRequiredService<IOptions<DataOptions>>().Value.Dir, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TokenService>();
+        Secrets.SecretServices.AddSecrets(services);
         services.AddSingleton<PairingCodes>();
         services.AddSingleton<RevocationWatch>();
         if (!string.IsNullOrWhiteSpace(config[$"{Relay.RelayOptions.Section}:{nameof(Relay.RelayOptions.Url)}"]))
@@ -73,6 +74,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CommandService>();
         services.AddSingleton<CommandMetrics>();
         services.AddSingleton<ApiDispatcher>();
+        services.AddApiOp<Api.Ops.PingOp>();
+        services.AddApiOp<Api.Ops.DevicesOp>();
+        services.AddApiOp<Api.Ops.GetOp>();
+        services.AddApiOp<Api.Ops.SetOp>();
+        services.AddApiOp<Api.Ops.SubscribeOp>();
+        services.AddApiOp<TokensOp>();
+        services.AddApiOp<RevokeOp>();
+        services.AddApiOp<DiscoveredOp>();
+        services.AddApiOp<Adoption.AdoptOp>();
         services.AddSingleton<DemoHome>();
 
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());

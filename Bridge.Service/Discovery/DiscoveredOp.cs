@@ -1,13 +1,17 @@
 using Bridge.Protocols.Api;
 using Bridge.Service.Api;
+using Bridge.Service.Security;
 
 namespace Bridge.Service.Discovery;
 
 /// <summary>The op <c>discovered</c> (scope install): devices that announce themselves, with
 /// whether the bridge already controls them (CONTRACT.md).</summary>
-public static class DiscoveredOps
+public sealed class DiscoveredOp(DiscoveredDevices discovered) : IApiOp
 {
-    public static ValueTask ListAsync(DiscoveredDevices discovered, ApiSession session, ApiRequest request)
+    public string Name => "discovered";
+    public TokenScope Scope => TokenScope.Install;
+
+    public ValueTask HandleAsync(ApiSession session, ApiRequest request)
     {
         var found = discovered.List();
         return session.ReplyAsync((request.Id, found), static (w, s) =>

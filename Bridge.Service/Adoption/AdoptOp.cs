@@ -1,13 +1,17 @@
 using Bridge.Protocols.Api;
 using Bridge.Service.Api;
+using Bridge.Service.Security;
 
 namespace Bridge.Service.Adoption;
 
 /// <summary>The op <c>adopt</c> (scope install): <c>{"op":"adopt","device":"&lt;discovered id&gt;"}</c> →
 /// <c>{"ok":true,"device":Device}</c> once the device is controllable (CONTRACT.md).</summary>
-public static class AdoptOps
+public sealed class AdoptOp(ShellyAdopter adopter) : IApiOp
 {
-    public static async ValueTask AdoptAsync(ShellyAdopter adopter, ApiSession session, ApiRequest request)
+    public string Name => "adopt";
+    public TokenScope Scope => TokenScope.Install;
+
+    public async ValueTask HandleAsync(ApiSession session, ApiRequest request)
     {
         var id = request.GetString("device");
         if (string.IsNullOrEmpty(id))
