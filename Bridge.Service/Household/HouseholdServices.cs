@@ -1,5 +1,6 @@
 using Bridge.Service.Api;
 using Bridge.Service.Devices;
+using Bridge.Service.Hosting;
 
 namespace Bridge.Service.Household;
 
@@ -9,8 +10,9 @@ public static class HouseholdServices
 {
     public static IServiceCollection AddHousehold(this IServiceCollection services, IConfiguration config)
     {
-        services.Configure<TimersOptions>(config.GetSection(TimersOptions.Section));
+        services.AddValidatedOptions<TimersOptions>(config, TimersOptions.Section, o => o.Validate());
         services.AddSingleton<HouseholdStore>();
+        services.AddSingleton<IStartupCheck, HouseholdFileCheck>();
         services.AddSingleton<IDeviceLabels>(sp => sp.GetRequiredService<HouseholdStore>());
         services.AddSingleton<ActionCheck>();
         services.AddSingleton<SceneRunner>();
@@ -27,4 +29,14 @@ public static class HouseholdServices
         services.AddApiOp<TimerDeleteOp>();
         return services;
     }
+}
+
+/// <summary>Reads the household file before start; a damaged one is a start-up problem (exit 2).</summary>
+internal sealed class HouseholdFileCheck : IStartupCheck
+{
+    // Needs Data:Dir valid first.
+    public bool AfterOptions => true;
+
+    public void Collect(IServiceProvider services, List<string> problems) =>
+        services.GetRequiredService<HouseholdStore>().Load(problems);
 }

@@ -149,3 +149,36 @@ public sealed class HouseholdApiTests
         Assert.Equal(["on"], (await phone.RequestAsync(new { op = "scenes" })).GetProperty("scenes").EnumerateArray().Select(s => s.GetProperty("id").GetString()));
     }
 }
+
+/// <summary>Start-up with a damaged household file.</summary>
+public sealed class HouseholdStartupTests
+{
+    [Fact]
+    public async Task A_damaged_household_file_stops_start_up_and_is_left_alone()
+    {
+        var dir = Directory.CreateTempSubdirectory("household-damaged-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, Bridge.Service.Household.HouseholdFile.FileName);
+            const string damaged = """{"version":1,"devices":{},"scenes":[{"id":"leave-home","actions":[""";
+            File.WriteAllText(path, damaged);
+            var e = await Assert.ThrowsAsync<InvalidOperationException>(() => TestBridge.StartAsync(dir, demo: false));
+            Assert.Contains(path, e.Message);
+            Assert.Contains("damaged", e.Message);
+            Assert.Equal(damaged, File.ReadAllText(path));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Timer_settings_are_checked_at_start()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            TestBridge.StartAsync(null, false, "--Timers:TimeZone=Mars/Olympus_Mons", "--Timers:CatchUp=-00:01:00"));
+        Assert.Contains("Timers:TimeZone 'Mars/Olympus_Mons'", e.Message);
+        Assert.Contains("Timers:CatchUp", e.Message);
+    }
+}
