@@ -95,6 +95,7 @@ public static class ServiceCollectionExtensions
         Serial.SerialServiceCollectionExtensions.AddSerial(services, config);
         services.AddDiscovery(config);
         Adoption.AdoptionServices.AddAdoption(services, config);
+        Provisioning.ProvisioningServices.AddProvisioning(services, config);
         Drivers.Yeelight.YeelightServices.AddYeelight(services, config);
         return services;
     }

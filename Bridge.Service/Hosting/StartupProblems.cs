@@ -23,6 +23,7 @@ public static class StartupProblems
         Check<Serial.SerialOptions>(config, Serial.SerialOptions.Section, o => o.Validate(config), problems);
         Check<Discovery.DiscoveryOptions>(config, Discovery.DiscoveryOptions.Section, o => o.Validate(), problems);
         Check<Adoption.AdoptOptions>(config, Adoption.AdoptOptions.Section, o => o.Validate(), problems);
+        Check<Provisioning.ProvisionOptions>(config, Provisioning.ProvisionOptions.Section, o => o.Validate(), problems);
         Check<Drivers.Yeelight.YeelightOptions>(config, Drivers.Yeelight.YeelightOptions.Section, o => o.Validate(), problems);
         Check<Security.PairingOptions>(config, Security.PairingOptions.Section, o => o.Validate(), problems);
         return problems;
