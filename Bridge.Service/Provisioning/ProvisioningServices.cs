@@ -1,4 +1,5 @@
 using Bridge.Service.Api;
+using Bridge.Service.Hosting;
 
 namespace Bridge.Service.Provisioning;
 
@@ -7,7 +8,7 @@ public static class ProvisioningServices
     /// <summary>Giving new devices their Wi-Fi (ops <c>provision</c>, <c>wifi_networks</c>) and its methods.</summary>
     public static IServiceCollection AddProvisioning(this IServiceCollection services, IConfiguration config)
     {
-        services.Configure<ProvisionOptions>(config.GetSection(ProvisionOptions.Section));
+        services.AddValidatedOptions<ProvisionOptions>(config, ProvisionOptions.Section, o => o.Validate());
         services.AddSingleton<IProvisioningMethod, ImprovProvisioner>();
         services.AddSingleton<ProvisionedDeviceFinder>();
         services.AddSingleton<ProvisioningService>();
