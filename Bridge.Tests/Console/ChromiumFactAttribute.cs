@@ -10,3 +10,13 @@ public sealed class ChromiumFactAttribute : FactAttribute
             Skip = $"Chromium is not installed ({ConsoleBrowser.DefaultChromium} missing; apt-get install chromium, as ./test.sh does)";
     }
 }
+
+/// <summary>A browser theory, skipped like <see cref="ChromiumFactAttribute"/> where Chromium is missing.</summary>
+public sealed class ChromiumTheoryAttribute : TheoryAttribute
+{
+    public ChromiumTheoryAttribute()
+    {
+        if (ConsoleBrowser.ChromiumPath is null)
+            Skip = $"Chromium is not installed ({ConsoleBrowser.DefaultChromium} missing; apt-get install chromium, as ./test.sh does)";
+    }
+}

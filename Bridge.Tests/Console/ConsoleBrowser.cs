@@ -32,6 +32,8 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     {
         if (ChromiumPath is null) return; // every test of the class is skipped (ChromiumFact)
         _playwright = await Playwright.CreateAsync();
+        // Eight builds share two cores here: give the page longer than Playwright's 5 s to show a change.
+        Assertions.SetDefaultExpectTimeout(20_000);
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,

@@ -4,6 +4,23 @@ const { Core, BridgeError, backoffDelay } = globalThis.DeviceBridgeCore
 
 const API_PATH = '/api/v1/ws'
 
+/**
+ * Provisioning progress (`{"event":"provision","id":…,"step":…}`) carries the request's id, which
+ * the core would take for the reply: the adapter hands those frames to these listeners instead.
+ */
+const progressListeners = new Set()
+export function onProvisionProgress (fn) { progressListeners.add(fn); return () => progressListeners.delete(fn) }
+
+function isProgress (text) {
+  if (text.indexOf('"provision"') < 0) return false
+  try {
+    const msg = JSON.parse(text)
+    if (msg.event !== 'provision') return false
+    for (const fn of progressListeners) fn(msg)
+    return true
+  } catch { return false }
+}
+
 /** Opens the API's WebSocket; resolves with a transport for Core.attach, rejects if it never opens. */
 function openTransport (token) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
@@ -16,7 +33,7 @@ function openTransport (token) {
       onMessage: null,
       onClose: null
     }
-    socket.onmessage = e => transport.onMessage && transport.onMessage(e.data)
+    socket.onmessage = e => { if (!isProgress(e.data) && transport.onMessage) transport.onMessage(e.data) }
     socket.onopen = () => {
       socket.onclose = e => transport.onClose && transport.onClose({ code: e.code, reason: e.reason })
       resolve(transport)

@@ -46,7 +46,8 @@ export function capabilityRow (deviceId, name, cap, value, send) {
     })
   } else if (writable && cap.type === 'enum') {
     control = h('select', { id, 'data-control': name, 'aria-describedby': id + '-error', onchange: () => run(control.value) },
-      (cap.values || []).map(v => h('option', { value: v }, v)))
+      // An empty choice stands for "not known yet" (an IR air conditioner reports nothing until told).
+      h('option', { value: '', disabled: true }, '—'), (cap.values || []).map(v => h('option', { value: v }, v)))
   }
 
   let current = value
@@ -56,7 +57,7 @@ export function capabilityRow (deviceId, name, cap, value, send) {
     output.textContent = display(cap, v)
     if (!control) return
     if (control.getAttribute('role') === 'switch') control.setAttribute('aria-checked', String(v === 'on'))
-    else if (document.activeElement !== control && v !== undefined && v !== null) control.value = String(v)
+    else if (document.activeElement !== control) control.value = v === undefined || v === null ? '' : String(v)
   }
 
   function fail (message) {

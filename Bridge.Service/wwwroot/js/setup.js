@@ -1,6 +1,7 @@
 // Installer pages: devices the bridge found on the LAN (adopt them), and the provisioning wizard
 // that puts a new device on the home's Wi-Fi (CONTRACT.md, "Provisioning").
 import { h, fill } from './dom.js'
+import { onProvisionProgress } from './connection.js'
 
 const STEPS = ['connecting', 'sending', 'joining', 'provisioned', 'found', 'adopted']
 const STEP_TEXT = {
@@ -79,7 +80,7 @@ export function provisionPage (app) {
         const li = steps.querySelector(`[data-step="${ev.step}"]`)
         if (li) li.className = 'done'
       }
-      app.core.on('provision', onStep)
+      const stopListening = onProvisionProgress(onStep)
       try {
         const fields = { method: method.value, target: target.value.trim(), ssid: ssid.value, password: password.value }
         if (pop.value) fields.pop = pop.value
@@ -88,7 +89,7 @@ export function provisionPage (app) {
       } catch (err) {
         result.textContent = err.message
       } finally {
-        app.core.off('provision', onStep)
+        stopListening()
         password.value = ''
         pop.value = ''
       }
