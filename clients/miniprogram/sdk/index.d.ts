@@ -75,7 +75,7 @@ export interface Client {
   /** Resolves with the device's full state once the device itself has confirmed the change. */
   set(device: string, state: DeviceState): Promise<DeviceState>
   /** Any op (scenes, scene_run, timers, adopt, ...): resolves with the reply object. */
-  request(op: string, fields?: Record<string, unknown>): Promise<Reply>
+  request(op: string, fields?: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<Reply>
   /** The devices as last known from replies and events, without asking the bridge. */
   cached(): Device[]
   cached(id: string): Device | undefined

@@ -59,7 +59,7 @@ function createClient (options) {
     devices: () => core.devices(),
     get: device => core.get(device),
     set: (device, state) => core.set(device, state),
-    request: (op, fields) => core.request(op, fields),
+    request: (op, fields, options) => core.request(op, fields, options),
     /** The devices as last known (from replies and events), without asking the bridge. */
     cached: id => core.cached(id),
     on (event, fn) { core.on(event, fn); return client },
