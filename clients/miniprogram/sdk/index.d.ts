@@ -89,7 +89,7 @@ export interface Client {
    * says why and what state the device was left in) or `bad_request`.
    */
   provisionSoftAp(request: SoftApRequest): Promise<SoftApResult>
-  /** Forgets the pairing and closes the connection. */
+  /** Forgets the pairing and closes the connection; `pair()` again later. */
   forget(): void
   /** Closes for good; outstanding requests fail with `disconnected`. */
   close(): void

@@ -65,10 +65,12 @@ function createClient (options) {
     on (event, fn) { core.on(event, fn); return client },
     off (event, fn) { core.off(event, fn); return client },
     provisionSoftAp: request => provisionSoftAp(adapter, request || {}, { timeoutMs: o.provisionTimeoutMs || 8000, timers }),
-    /** Forgets the pairing (token, bridge id, last address) and closes the connection. */
+    /** Forgets the pairing (token, bridge id, last address) and closes the connection; pair() again later. */
     forget () {
       adapter.remove(storageKey)
-      client.close()
+      keeper.stop()
+      core.detach('the pairing was forgotten')
+      core.failQueued('not_paired', 'the pairing was forgotten')
     },
     close () {
       keeper.close()

@@ -64,10 +64,15 @@ class PathKeeper {
     return this._establish(false)
   }
 
-  close () {
+  /** Stops connecting (the pairing was forgotten); connect() starts again. */
+  stop () {
     this._wanted = false
     this._epoch++
     this._clearTimers()
+  }
+
+  close () {
+    this.stop()
     this.adapter.dispose()
   }
 
