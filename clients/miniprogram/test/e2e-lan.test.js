@@ -119,6 +119,26 @@ test('a change made by another phone arrives as a state event', async () => {
   }
 })
 
+test('the household\'s words: a room set by another phone arrives as device_changed; a scene saved and run through the SDK', async () => {
+  const { client } = use(phone(bridge, { paired: Object.assign(paired(), { ws: bridge.api }) }))
+  await client.connect()
+  await client.devices()
+  const changed = nextEvent(client, 'device_changed', e => e.device.id === 'water-heater-1', 10000)
+  const other = await bareClient(bridge.api, bridge.token)
+  try {
+    assert.equal((await other.request('update', { device: 'water-heater-1', room: '浴室' })).ok, true)
+  } finally {
+    other.close()
+  }
+  assert.equal((await changed).device.room, '浴室')
+  assert.equal(client.cached('water-heater-1').room, '浴室')
+  await client.request('scene_save', { scene: { id: 'sdk-test', name: '测试', actions: [{ device: 'lamp-1', state: { power: 'off' } }, { device: 'ac-1', state: { power: 'off' } }] } })
+  assert.ok((await client.request('scenes')).scenes.some(x => x.id === 'sdk-test'))
+  const run = await client.request('scene_run', { scene: 'sdk-test' })
+  assert.deepEqual(run.results.map(r => [r.device, r.ok]).sort(), [['ac-1', true], ['lamp-1', true]])
+  await assert.rejects(client.request('scene_run', { scene: 'no-such-scene' }), e => typeof e.code === 'string' && e.code !== 'internal')
+})
+
 test('an mDNS record of another bridge is not followed', async () => {
   const decoyHits = []
   const decoy = new WebSocketServer({ port: 0, host: '127.0.0.1' })
