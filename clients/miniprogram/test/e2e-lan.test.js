@@ -84,6 +84,14 @@ test('a second launch goes straight to the last address: no mDNS, no beacon', as
   assert.deepEqual(wx.socketLog, [bridge.api])
 })
 
+test('iOS refusing broadcasts (errno 65) and the bridge on a new port: the beacon asked at the last address finds it', async () => {
+  const moved = 'ws://127.0.0.1:' + (bridge.port === 65000 ? 65001 : 65000) + '/api/v1/ws' // nothing listens there
+  const { client, wx } = use(phone(bridge, { paired: Object.assign(paired(), { ws: moved }), wx: { platform: 'ios', broadcastRefused: true } }))
+  assert.equal(await client.connect(), 'lan')
+  assert.ok(wx.udpSends.some(s => s.address === '127.0.0.1'), 'asked by unicast: ' + JSON.stringify(wx.udpSends))
+  assert.equal(wx.getStorageSync('devicebridge').ws, bridge.api, 'the new address is kept')
+})
+
 test('a stale last address is passed over for the one mDNS finds', async () => {
   const gone = 'ws://127.0.0.1:9/api/v1/ws' // a refused port: WeChat itself refuses ports below 1024
   const { client, wx } = use(phone(bridge, { paired: Object.assign(paired(), { ws: gone }) }))
