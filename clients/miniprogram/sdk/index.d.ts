@@ -75,16 +75,21 @@ export interface Client {
   /** Resolves with the device's full state once the device itself has confirmed the change. */
   set(device: string, state: DeviceState): Promise<DeviceState>
   /** Any op (scenes, scene_run, timers, adopt, ...): resolves with the reply object. */
-  request(op: string, fields?: Record<string, unknown>): Promise<Reply>
+  request(op: string, fields?: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<Reply>
   /** The devices as last known from replies and events, without asking the bridge. */
   cached(): Device[]
   cached(id: string): Device | undefined
   on<K extends keyof ClientEvents>(event: K, fn: (e: ClientEvents[K]) => void): Client
   on(event: string, fn: (e: any) => void): Client
   off(event: string, fn: (e: any) => void): Client
-  /** An installer's phone on a device's own access point gives it the home's Wi-Fi (ESP-IDF provisioning, Shelly Gen2+, Tasmota). */
+  /**
+   * An installer's phone on a device's own access point gives it the home's Wi-Fi: ESP-IDF unified
+   * provisioning (security 0; security 1 and 2 are refused with `provision_failed`, use the
+   * bridge's `provision` op), Shelly Gen2+, Tasmota. Rejects with `provision_failed` (the message
+   * says why and what state the device was left in) or `bad_request`.
+   */
   provisionSoftAp(request: SoftApRequest): Promise<SoftApResult>
-  /** Forgets the pairing and closes the connection. */
+  /** Forgets the pairing and closes the connection; `pair()` again later. */
   forget(): void
   /** Closes for good; outstanding requests fail with `disconnected`. */
   close(): void
