@@ -9,7 +9,7 @@ namespace Bridge.Service.Demo;
 /// <summary>Starts the simulated home on the embedded broker and reports ready once the bridge
 /// has found every simulated device online.</summary>
 public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broker, IOptions<MqttOptions> mqtt,
-    DeviceRegistry registry, YeelightDiscovery yeelight, TimeProvider time, ILogger<DemoHome> log) : IHostedService, IAsyncDisposable
+    Mqtt.Accounts.DeviceAccounts accounts, DeviceRegistry registry, YeelightDiscovery yeelight, TimeProvider time, ILogger<DemoHome> log) : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(20);
     private SimulatedHome? _home;
@@ -21,6 +21,7 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
         if (!options.Value.Enabled) return;
         _home = options.Value.Lamps > 0 ? SimulatedHome.Lamps(options.Value.Lamps, time) : SimulatedHome.Demo(time);
         var (host, port) = mqtt.Value.ClientTarget(broker.Port);
+        if (mqtt.Value.Embedded) DemoAccounts.Give(_home, accounts);
         await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
         // The demo binds loopback only, where a host has no multicast: the bridge searches each bulb by unicast.
         foreach (var bulb in _home.Bulbs)

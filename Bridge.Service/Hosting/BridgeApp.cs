@@ -36,7 +36,15 @@ public sealed class BridgeApp : IAsyncDisposable
 
         var apiOptions = new ApiOptions();
         builder.Configuration.GetSection(ApiOptions.Section).Bind(apiOptions);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(apiOptions.Bind), apiOptions.Port));
+        var metricsOptions = new Metrics.MetricsOptions();
+        builder.Configuration.GetSection(Metrics.MetricsOptions.Section).Bind(metricsOptions);
+        var metricsListener = metricsOptions.SeparateFrom(apiOptions);
+        // The API's listener first: its address is the first the server reports (ApiUrl, the mDNS announcement).
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Parse(apiOptions.Bind), apiOptions.Port);
+            Metrics.MetricsListener.Listen(k, metricsListener);
+        });
         builder.Host.UseSystemd();
         // Serilog writes the console; the default console provider would print everything twice.
         // preserveStaticLogger: each host keeps its own logger, instead of every host in the process
@@ -54,11 +62,15 @@ public sealed class BridgeApp : IAsyncDisposable
 
         var web = builder.Build();
         web.Services.GetRequiredService<DriverCatalog>().Validate(profiles, problems);
+        // Accounts by hand name password files and protocols: a problem there stops the start like any setting.
+        if (web.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Mqtt.MqttOptions>>().Value.Embedded)
+            web.Services.GetRequiredService<Mqtt.Accounts.AccountBook>().Load(problems);
         if (problems.Count > 0)
         {
             ((IDisposable)web).Dispose();
             return null;
         }
+        Metrics.MetricsListener.UseMetricsListener(web, metricsListener is not null);
         web.MapBridgeApi();
         return new BridgeApp(web);
     }

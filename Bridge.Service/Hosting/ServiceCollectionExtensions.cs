@@ -53,6 +53,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<MalformedPayloadLog>();
 
         services.AddSingleton<EmbeddedBroker>();
+        Mqtt.Accounts.AccountServices.AddBrokerAccounts(services);
+        services.AddSingleton<Mqtt.Accounts.IMqttDeviceRights, TasmotaMqttRights>();
+        services.AddSingleton<Mqtt.Accounts.IMqttDeviceRights, ShellyMqttRights>();
         var embedded = string.IsNullOrWhiteSpace(config[$"{MqttOptions.Section}:{nameof(MqttOptions.Url)}"]);
         if (embedded)
         {

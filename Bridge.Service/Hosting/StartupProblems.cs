@@ -24,6 +24,7 @@ public static class StartupProblems
         Check<Discovery.DiscoveryOptions>(config, Discovery.DiscoveryOptions.Section, o => o.Validate(), problems);
         Check<Adoption.AdoptOptions>(config, Adoption.AdoptOptions.Section, o => o.Validate(), problems);
         Check<Drivers.Yeelight.YeelightOptions>(config, Drivers.Yeelight.YeelightOptions.Section, o => o.Validate(), problems);
+        Check<Metrics.MetricsOptions>(config, Metrics.MetricsOptions.Section, o => o.Validate(), problems);
         Check<Security.PairingOptions>(config, Security.PairingOptions.Section, o => o.Validate(), problems);
         return problems;
     }
