@@ -13,6 +13,25 @@ public static class MetricsListener
 
     public static readonly string[] Paths = ["/metrics", "/healthz"];
 
+    /// <summary>The listener of their own that the configuration asks for; null when they share the API's, or
+    /// when an address is bad (the options checks report that).</summary>
+    public static IPEndPoint? Of(IConfiguration config)
+    {
+        var api = new Api.ApiOptions();
+        var metrics = new MetricsOptions();
+        try
+        {
+            config.GetSection(Api.ApiOptions.Section).Bind(api);
+            config.GetSection(MetricsOptions.Section).Bind(metrics);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+        if (metrics.Validate().Any() || !IPAddress.TryParse(api.Bind, out _)) return null;
+        return metrics.SeparateFrom(api);
+    }
+
     /// <summary>Adds the listener to Kestrel when the options ask for one of its own.</summary>
     public static void Listen(KestrelServerOptions kestrel, IPEndPoint? separate)
     {

@@ -23,6 +23,7 @@ public sealed class BrokerAccessControl(AccountBook book, IOptions<MqttOptions> 
     // subscriptions, so another account must never resume it.
     private readonly ConcurrentDictionary<string, string> _sessionOwners = new(StringComparer.Ordinal);
     private long _refusedConnects, _refusedPublishes, _refusedSubscriptions;
+    private MqttServer? _server;
 
     public bool AllowAnonymous => options.Value.AllowAnonymous;
     public long RefusedConnects => Interlocked.Read(ref _refusedConnects);
@@ -31,33 +32,43 @@ public sealed class BrokerAccessControl(AccountBook book, IOptions<MqttOptions> 
 
     public void Attach(MqttServer server)
     {
+        _server = server;
         server.ValidatingConnectionAsync += OnConnect;
         server.InterceptingPublishAsync += OnPublish;
         server.InterceptingSubscriptionAsync += OnSubscribe;
     }
 
-    private Task OnConnect(ValidatingConnectionEventArgs e)
+    private async Task OnConnect(ValidatingConnectionEventArgs e)
     {
         var user = e.UserName;
         if (string.IsNullOrEmpty(user))
         {
-            if (AllowAnonymous) return Task.CompletedTask;
-            RefuseConnect(e, MqttConnectReasonCode.NotAuthorized, "no user name; this broker admits only the accounts the bridge made (see Mqtt:AllowAnonymous)");
-            return Task.CompletedTask;
+            if (!AllowAnonymous)
+                RefuseConnect(e, MqttConnectReasonCode.NotAuthorized, "no user name; this broker admits only the accounts the bridge made (see Mqtt:AllowAnonymous)");
+            return;
         }
         if (!book.TryFind(user, out var account) || !PasswordHash.Verify(account.PasswordHash, e.RawPassword ?? []))
         {
             RefuseConnect(e, MqttConnectReasonCode.BadUserNameOrPassword, "unknown user name or wrong password");
-            return Task.CompletedTask;
+            return;
         }
         var clientId = e.ClientId ?? "";
-        if (_sessionOwners.TryGetValue(clientId, out var owner) && owner != user && e.CleanSession == false)
+        if (_sessionOwners.TryGetValue(clientId, out var owner) && owner != user)
         {
-            RefuseConnect(e, MqttConnectReasonCode.NotAuthorized, $"it asked to resume the session of client id '{Short(clientId)}', which belongs to another account");
-            return Task.CompletedTask;
+            // A persistent session keeps its subscriptions: another account must never resume it. And a
+            // connection under another account's client id would push that device off the broker.
+            if (e.CleanSession == false)
+            {
+                RefuseConnect(e, MqttConnectReasonCode.NotAuthorized, $"it asked to resume the session of client id '{Short(clientId)}', which belongs to another account");
+                return;
+            }
+            if (_server is { } server && (await server.GetClientsAsync().ConfigureAwait(false)).Any(c => c.Id == clientId))
+            {
+                RefuseConnect(e, MqttConnectReasonCode.ClientIdentifierNotValid, $"client id '{Short(clientId)}' is connected under another account");
+                return;
+            }
         }
         _sessionOwners[clientId] = user;
-        return Task.CompletedTask;
     }
 
     private Task OnPublish(InterceptingPublishEventArgs e)

@@ -314,3 +314,32 @@ test('in a browser without module the same file defines globalThis.DeviceBridgeC
   const exported = vm.runInContext('typeof DeviceBridgeCore.Core + typeof DeviceBridgeCore.BridgeError', context)
   assert.equal(exported, 'functionfunction')
 })
+
+test('a resync from devices seen one by one (get) reports their changes, not the devices never asked for', async () => {
+  const { core } = setup()
+  const t1 = await attached(core)
+  const got = core.get('lamp-1'); t1.reply('get', { device: lamp() }); await got
+  const events = []
+  for (const name of ['state', 'device_added', 'device_removed']) core.on(name, e => events.push(e))
+  t1.breaks()
+  const t2 = new FakeTransport()
+  const done = core.attach(t2)
+  t2.reply('subscribe'); await settle()
+  const changed = lamp(); changed.state.brightness = 90
+  t2.reply('devices', { devices: [changed, ac()] })
+  await done
+  assert.deepEqual(events, [{ event: 'state', device: 'lamp-1', state: { power: 'off', brightness: 90 } }])
+  assert.equal(core.cached('ac-1'), undefined)
+})
+
+test('a request can have its own time limit (provisioning takes longer than a set)', async () => {
+  const { core, clock } = setup({ timeoutMs: 1000 })
+  const t = await attached(core)
+  const long = core.request('provision', { method: 'softap', target: '192.168.4.1' }, { timeoutMs: 90000 })
+  const short = assert.rejects(core.request('ping'), e => e.code === 'timeout')
+  await clock.tickAsync(1000)
+  await short
+  await clock.tickAsync(80000)
+  t.reply('provision', { device: null, redirect: null })
+  assert.equal((await long).ok, true)
+})

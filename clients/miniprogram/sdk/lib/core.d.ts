@@ -113,10 +113,13 @@ export class Core {
   detach(reason?: string): void
   /** Rejects with `code` every request still waiting for a transport. */
   failQueued(code: string, message?: string): void
+  /** Closes a replaced transport now instead of letting it finish (its `set`s move on). */
+  finishDrain(): void
   /** For good; everything outstanding fails with `disconnected`. */
   close(): void
 
-  request(op: string, fields?: Record<string, unknown>): Promise<Reply>
+  /** Any op; `options.timeoutMs` replaces the core's timeoutMs for this request (provisioning takes longer). */
+  request(op: string, fields?: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<Reply>
   devices(): Promise<Device[]>
   get(device: string): Promise<Device>
   /** Resolves with the device's full state once the device itself has confirmed the change. */
