@@ -12,5 +12,6 @@ public sealed class TasmotaModule : IProtocolModule
         .Driver<TasmotaDriver>()
         .Hosted<TasmotaIngress>()
         .MqttRights<TasmotaMqttRights>()
-        .Mdns(new TasmotaMdnsMatcher());
+        .Mdns(new TasmotaMdnsMatcher())
+        .Demo<TasmotaDemoDevices>();
 }
