@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 
 namespace Bridge.Service.Commands;
 
-/// <summary>The command path: validate against the profile, serialise per device, send through
-/// the driver, and complete only on the device's own matching report.</summary>
+/// <summary>The command path: validate against the profile, join the device's pending list as its
+/// driver's concurrency trait allows, send through the driver, and answer with the state the device
+/// confirmed for this command (its own matching report, or its correlated reply).</summary>
 public sealed class CommandService(
     DeviceRegistry registry,
     DriverCatalog drivers,
@@ -23,54 +24,68 @@ public sealed class CommandService(
         if (!registry.TryGet(deviceId, out var device)) throw new CommandFailedException(CommandFailure.Unknown(deviceId));
         var changes = Validate(device, requested);
         if (!device.Online) throw new CommandFailedException(CommandFailure.Offline(deviceId));
+        ct.ThrowIfCancellationRequested();
         var driver = drivers.Get(device.Protocol);
+        var mode = driver.Concurrency(device);
+        var correlated = mode == CommandConcurrency.Correlated ? driver as ICorrelatedDriver
+            ?? throw new InvalidOperationException($"driver '{driver.Name}' says correlated but confirms no reply") : null;
 
-        if (Interlocked.Increment(ref device.QueuedCommands) > _options.MaxQueuedPerDevice)
+        var expected = new KeyValuePair<string, StateValue>[changes.Count];
+        for (var i = 0; i < changes.Count; i++)
+            expected[i] = new(changes[i].Capability.Name, driver.Expected(device, changes[i].Capability, changes[i].Value));
+
+        DeviceCommandQueue queue;
+        PendingCommand command;
+        lock (device.Sync)
         {
-            Interlocked.Decrement(ref device.QueuedCommands);
-            throw new CommandFailedException(new(ErrorCodes.Busy, $"device '{deviceId}' has {_options.MaxQueuedPerDevice} commands waiting"));
+            if (!device.Online) throw new CommandFailedException(CommandFailure.Offline(deviceId));
+            queue = device.Pending as DeviceCommandQueue ?? (DeviceCommandQueue)(device.Pending = new DeviceCommandQueue(device, _options.ConfirmTimeout, log));
+            if (queue.CountLocked >= _options.MaxQueuedPerDevice)
+                throw new CommandFailedException(new(ErrorCodes.Busy, $"device '{deviceId}' has {_options.MaxQueuedPerDevice} commands waiting"));
+            command = queue.AddLocked(expected, mode);
+            // One deadline covers waiting for earlier commands, sending and the confirmation.
+            command.ArmDeadline(time, _options.ConfirmTimeout);
         }
-        var started = time.GetTimestamp();
-        var gateTaken = false;
-        try
-        {
-            // One deadline covers waiting for earlier commands and the device's confirmation.
-            if (!await device.CommandGate.WaitAsync(_options.ConfirmTimeout, ct).ConfigureAwait(false))
-                throw new CommandFailedException(CommandFailure.TimedOut(deviceId, _options.ConfirmTimeout));
-            gateTaken = true;
+        command.ArmCancellation(ct);
 
-            var expected = new KeyValuePair<string, StateValue>[changes.Count];
-            for (var i = 0; i < changes.Count; i++)
-                expected[i] = new(changes[i].Capability.Name, driver.Expected(device, changes[i].Capability, changes[i].Value));
-            var pending = new PendingCommand(expected);
-            lock (device.Sync)
-            {
-                if (!device.Online) throw new CommandFailedException(CommandFailure.Offline(deviceId));
-                device.Pending = pending;
-            }
+        if (await command.Turn.ConfigureAwait(false))
+        {
             try
             {
-                await driver.SendAsync(device, changes, ct).ConfigureAwait(false);
-                var remaining = _options.ConfirmTimeout - time.GetElapsedTime(started);
-                if (remaining <= TimeSpan.Zero) throw new TimeoutException();
-                return await pending.Completion.WaitAsync(remaining, time, ct).ConfigureAwait(false);
+                if (correlated is not null)
+                {
+                    var reply = await correlated.SendConfirmedAsync(device, changes, command.Aborted).ConfigureAwait(false);
+                    registry.ApplyReport(device, reply is KeyValuePair<string, StateValue>[] a ? a : reply.ToArray());
+                    queue.Confirm(command, Overlay(device.StateSnapshot(), reply));
+                }
+                else await driver.SendAsync(device, changes, ct).ConfigureAwait(false);
             }
-            catch (TimeoutException)
+            catch (CommandFailedException e)
             {
-                log.LogWarning("Device {DeviceId} did not confirm within {Timeout}", deviceId, _options.ConfirmTimeout);
-                throw new CommandFailedException(CommandFailure.TimedOut(deviceId, _options.ConfirmTimeout));
+                queue.Fail(command, e);
             }
-            finally
+            catch (OperationCanceledException e)
             {
-                lock (device.Sync)
-                    if (device.Pending == pending) device.Pending = null;
+                // The deadline or the client's leaving already ended the command; anything else is the driver's.
+                queue.Fail(command, ct.IsCancellationRequested ? new OperationCanceledException(ct) : e);
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "Driver {Driver} failed sending to {DeviceId}", driver.Name, deviceId);
+                queue.Fail(command, new CommandFailedException(new(ErrorCodes.Internal, $"sending to '{deviceId}' failed")));
             }
         }
-        finally
-        {
-            if (gateTaken) device.CommandGate.Release();
-            Interlocked.Decrement(ref device.QueuedCommands);
-        }
+        return await command.Completion.ConfigureAwait(false);
+    }
+
+    /// <summary>The device's state with the values a correlated reply confirmed for this command on top,
+    /// so a report that came in between from a later command cannot stand in for this one's answer.</summary>
+    private static KeyValuePair<string, StateValue>[] Overlay(KeyValuePair<string, StateValue>[] state, IReadOnlyList<KeyValuePair<string, StateValue>> confirmed)
+    {
+        for (var i = 0; i < state.Length; i++)
+            foreach (var (name, value) in confirmed)
+                if (string.Equals(state[i].Key, name, StringComparison.Ordinal)) state[i] = new(name, value);
+        return state;
     }
 
     private static List<Change> Validate(Device device, JsonElement requested)
