@@ -62,17 +62,17 @@ public sealed class CommandService(
             }
             catch (CommandFailedException e)
             {
-                queue.Fail(command, e);
+                queue.Fail(command, e, fromSender: true);
             }
             catch (OperationCanceledException e)
             {
                 // The deadline or the client's leaving already ended the command; anything else is the driver's.
-                queue.Fail(command, ct.IsCancellationRequested ? new OperationCanceledException(ct) : e);
+                queue.Fail(command, ct.IsCancellationRequested ? new OperationCanceledException(ct) : e, fromSender: true);
             }
             catch (Exception e)
             {
                 log.LogError(e, "Driver {Driver} failed sending to {DeviceId}", driver.Name, deviceId);
-                queue.Fail(command, new CommandFailedException(new(ErrorCodes.Internal, $"sending to '{deviceId}' failed")));
+                queue.Fail(command, new CommandFailedException(new(ErrorCodes.Internal, $"sending to '{deviceId}' failed")), fromSender: true);
             }
         }
         return await command.Completion.ConfigureAwait(false);

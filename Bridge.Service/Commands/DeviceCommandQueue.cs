@@ -50,7 +50,10 @@ internal sealed class DeviceCommandQueue(Device device, TimeSpan timeout, ILogge
         }
     }
 
-    /// <summary>Outside the lock: a correlated driver's reply confirmed the command with this state.</summary>
+    /// <summary>From the command's own sending path: a correlated driver's reply confirmed the command
+    /// with this state. The answers are given from the thread pool, never on this stack: here the
+    /// command's caller has not yet waited for its answer, so answering later commands inline would
+    /// put their replies ahead of this one's.</summary>
     public void Confirm(PendingCommand command, KeyValuePair<string, StateValue>[] state)
     {
         lock (device.Sync)
@@ -59,7 +62,7 @@ internal sealed class DeviceCommandQueue(Device device, TimeSpan timeout, ILogge
             command.Confirmed = state;
             DrainLocked();
         }
-        Release();
+        ReleaseSoon();
     }
 
     /// <summary>On a timer thread: the command's deadline passed.</summary>
@@ -70,8 +73,9 @@ internal sealed class DeviceCommandQueue(Device device, TimeSpan timeout, ILogge
     }
 
     /// <summary>Outside the lock: the command failed (deadline, client gone, send refused); no-op when it
-    /// already ended.</summary>
-    public void Fail(PendingCommand command, Exception failure)
+    /// already ended. <paramref name="fromSender"/>: called on the command's own sending path (see
+    /// <see cref="Confirm"/>).</summary>
+    public void Fail(PendingCommand command, Exception failure, bool fromSender = false)
     {
         lock (device.Sync)
         {
@@ -79,8 +83,11 @@ internal sealed class DeviceCommandQueue(Device device, TimeSpan timeout, ILogge
             RemoveLocked(command, failure);
             DrainLocked();
         }
-        Release();
+        if (fromSender) ReleaseSoon();
+        else Release();
     }
+
+    private void ReleaseSoon() => ThreadPool.UnsafeQueueUserWorkItem(static q => q.Release(), this, preferLocal: false);
 
     public void DeviceGoneLocked()
     {
