@@ -9,6 +9,9 @@
 #  3. dotnet test Bridge.Tests inside a fresh network namespace (unshare -n as root, unshare -rn
 #     otherwise) where only loopback exists, with multicast on (tools/in-netns.sh), so mDNS and
 #     broadcast tests never reach a real network.
+#  4. The JavaScript tests (clients/miniprogram: SDK, sample mini-program) with node's test runner,
+#     after `npm ci` from the committed lock files, in another such namespace; their counts join
+#     the .NET ones.
 #
 # The last line of output is always "<N> passed, <N> failed" (", <N> skipped" when some were);
 # the exit status is non-zero when a test failed, the build failed or the run broke down.
@@ -26,6 +29,8 @@ export BRIDGE_TEST_PYTHON=/usr/bin/python3
 
 # python3-serial-asyncio is only a Recommends of python3-pymodbus, but its serial server needs it.
 PACKAGES=(mosquitto socat python3 python3-zeroconf iproute2 python3-pymodbus python3-serial-asyncio redis-server)
+# lanproto: python3-miio (a miIO client nobody here wrote) talks to the simulated Xiaomi devices.
+PACKAGES+=(python3-miio)
 TEST_TIMEOUT=50m        # the whole dotnet test run
 HANG_TIMEOUT=${BRIDGE_TEST_HANG_TIMEOUT:-10m}  # one test that long: blame-hang kills the test host, the run fails
 
@@ -108,6 +113,17 @@ fi
 dotnet restore DeviceBridge.sln || give_up "dotnet restore failed"
 dotnet build DeviceBridge.sln -c Release --no-restore || give_up "build failed"
 
+# --- 2b. JavaScript packages (sdk: the mini-program SDK's tests, and Node peers of .NET tests) -----
+# npm ci needs the registry, so it runs here, outside the network namespace, from committed lock files.
+NPM_DIRS=()
+[[ -f clients/package-lock.json ]] && NPM_DIRS+=(clients)
+for lock in Bridge.Tests/Peers/*/package-lock.json; do
+    [[ -f $lock ]] && NPM_DIRS+=("$(dirname "$lock")")
+done
+for dir in "${NPM_DIRS[@]}"; do
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || give_up "npm ci in $dir failed"
+done
+
 # --- 3. Tests, in a network namespace of their own -----------------------------------------------
 if [[ $(id -u) -eq 0 ]]; then
     NETNS=(unshare -n)
@@ -148,6 +164,28 @@ if (( test_status != 0 && failed == 0 )); then
     echo "test.sh: $why; counted as one failure"
     failed=1
 fi
+# --- 4. JavaScript tests (sdk), in a fresh network namespace of the same kind ----------------------
+# node's test runner; the TAP copy gives the counts that join the .NET ones in the last line.
+JS_TIMEOUT=15m
+if [[ -d clients/node_modules ]]; then
+    js_tests=(clients/miniprogram/test/*.test.js)
+    timeout --kill-after=1m "$JS_TIMEOUT" \
+        "${NETNS[@]}" "$ROOT/tools/in-netns.sh" \
+        node --test --test-reporter=spec --test-reporter-destination=stdout \
+            --test-reporter=tap --test-reporter-destination="$RESULTS/js.tap" "${js_tests[@]}" \
+        2>&1 | tee -a "$CONSOLE_LOG"
+    js_status=${PIPESTATUS[0]}
+    js_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$RESULTS/js.tap" | tail -1)
+    js_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$RESULTS/js.tap" | tail -1)
+    js_skipped=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$RESULTS/js.tap" | tail -1)
+    js_passed=${js_passed:-0} js_failed=${js_failed:-0} js_skipped=${js_skipped:-0}
+    if (( js_status != 0 && js_failed == 0 )); then
+        echo "test.sh: the JavaScript tests exited with status $js_status (timeout after $JS_TIMEOUT or a crash); counted as one failure"
+        js_failed=1
+    fi
+    passed=$((passed + js_passed)) failed=$((failed + js_failed)) skipped=$((skipped + js_skipped))
+fi
+
 if (( passed + failed == 0 )); then
     echo "test.sh: no test ran; counted as one failure"
     failed=1

@@ -3,11 +3,14 @@ using Bridge.Service.Security;
 
 namespace Bridge.Service.Api;
 
-/// <summary>The admin ops <c>tokens</c> (list what was issued: name, scope, jti, expiry, revoked;
-/// never the token itself, which the bridge does not keep) and <c>revoke</c> {"jti"}.</summary>
-public static class TokenOps
+/// <summary>The admin op <c>tokens</c>: what was issued (name, scope, jti, expiry, revoked); never the
+/// token itself, which the bridge does not keep.</summary>
+public sealed class TokensOp(TokenStore store) : IApiOp
 {
-    public static ValueTask ListAsync(TokenStore store, ApiSession session, ApiRequest request)
+    public string Name => "tokens";
+    public TokenScope Scope => TokenScope.Admin;
+
+    public ValueTask HandleAsync(ApiSession session, ApiRequest request)
     {
         var tokens = store.List();
         return session.ReplyAsync((request.Id, tokens), static (w, s) =>
@@ -31,8 +34,15 @@ public static class TokenOps
             w.WriteEndObject();
         });
     }
+}
 
-    public static ValueTask RevokeAsync(TokenStore store, ApiSession session, ApiRequest request)
+/// <summary>The admin op <c>revoke</c> <c>{"jti":"…"}</c>: the token is refused from now on, here and at the relay.</summary>
+public sealed class RevokeOp(TokenStore store) : IApiOp
+{
+    public string Name => "revoke";
+    public TokenScope Scope => TokenScope.Admin;
+
+    public ValueTask HandleAsync(ApiSession session, ApiRequest request)
     {
         var jti = request.GetString("jti");
         if (string.IsNullOrEmpty(jti)) return session.ReplyErrorAsync(request.Id, ErrorCodes.BadRequest, "'jti' (a string) is missing");

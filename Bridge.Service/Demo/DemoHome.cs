@@ -9,7 +9,7 @@ namespace Bridge.Service.Demo;
 /// <summary>Starts the simulated home on the embedded broker and reports ready once the bridge
 /// has found every simulated device online.</summary>
 public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broker, IOptions<MqttOptions> mqtt,
-    DeviceRegistry registry, YeelightDiscovery yeelight, TimeProvider time, ILogger<DemoHome> log) : IHostedService, IAsyncDisposable
+    DeviceRegistry registry, UdpDiscoveryHost udp, TimeProvider time, ILogger<DemoHome> log) : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(20);
     private SimulatedHome? _home;
@@ -24,21 +24,23 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
         await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
         // The demo binds loopback only, where a host has no multicast: the bridge searches each bulb by unicast.
         foreach (var bulb in _home.Bulbs)
-            if (bulb.UnicastSearchEndPoint is { } at) yeelight.AddSearchTarget(at);
+            if (bulb.UnicastSearchEndPoint is { } at) udp.AddTarget("yeelight", at);
         log.LogInformation("Simulated home started: {Count} devices", _home.Devices.Count + _home.Bulbs.Count);
     }
 
-    /// <summary>Completes when every simulated device is known and online (or after a bound).</summary>
+    /// <summary>Completes when every simulated device is known, online and controllable: it has
+    /// reported its state at least once (so its driver hears it), and a client that connects at once
+    /// finds the whole home (or after a bound).</summary>
     public async Task WaitFoundAsync(CancellationToken ct)
     {
         if (_home is null) return;
         var ids = _home.Devices.Select(d => d.Id)
-            .Concat(yeelight.IsSearching ? _home.Bulbs.Where(b => !b.StartOffline).Select(b => b.DeviceId) : [])
+            .Concat(udp.IsSearching("yeelight") ? _home.Bulbs.Where(b => !b.StartOffline).Select(b => b.DeviceId) : [])
             .ToArray();
         var found = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Check()
         {
-            if (ids.All(id => registry.TryGet(id, out var d) && d.Online)) found.TrySetResult();
+            if (ids.All(id => registry.TryGet(id, out var d) && Controllable(d))) found.TrySetResult();
         }
         var listener = new Action(Check);
         var onlineListener = new Action<Device, bool>((_, _) => Check());
@@ -51,7 +53,7 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
         }
         catch (TimeoutException)
         {
-            var missing = ids.Where(id => !(registry.TryGet(id, out var d) && d.Online));
+            var missing = ids.Where(id => !(registry.TryGet(id, out var d) && Controllable(d)));
             log.LogWarning("Not every simulated device was found within {Timeout}: {Missing}", FindTimeout, string.Join(", ", missing));
         }
         finally
@@ -60,6 +62,9 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
             registry.AvailabilityChanged -= onlineListener;
         }
     }
+
+    private static bool Controllable(Device device) =>
+        device.Online && device.StateSnapshot().Length > 0;
 
     /// <summary>Stops the simulated devices first (hosted services stop in reverse order), while the broker is still up.</summary>
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);

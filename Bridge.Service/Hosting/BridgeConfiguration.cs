@@ -6,6 +6,8 @@ namespace Bridge.Service.Hosting;
 /// variables, the demo's defaults, then <c>--Section:Key=value</c> arguments (last wins).</summary>
 public static class BridgeConfiguration
 {
+    public const string DemoFlag = "--demo";
+
     public static void Apply(IConfigurationManager config, string[] args, bool demo)
     {
         config.Sources.Clear();
@@ -28,7 +30,7 @@ public static class BridgeConfiguration
     /// <summary>Splits off the words that are not configuration (<c>--demo</c>, a sub-command).</summary>
     public static (bool Demo, string[] Remaining) TakeDemoFlag(string[] args)
     {
-        var demo = args.Contains("--demo");
-        return (demo, args.Where(a => a != "--demo").ToArray());
+        var demo = args.Contains(DemoFlag);
+        return (demo, args.Where(a => a != DemoFlag).ToArray());
     }
 }

@@ -1,40 +1,44 @@
+using System.CommandLine;
 using Bridge.Service.Data;
 using Bridge.Service.Security;
 
 namespace Bridge.Service.Hosting;
 
-/// <summary><c>token --name NAME [--scope control|install|admin] [--days N]</c>: mints a token on
-/// the bridge's own machine and prints it alone on stdout.</summary>
+/// <summary><c>token --name NAME [--scope control|install|admin] [--days N] [--Data:Dir=DIR]</c>:
+/// mints a token on the bridge's own machine and prints it alone on stdout.</summary>
 public static class TokenCommand
 {
-    public static int Run(string[] args)
+    public static Command Create(string[] configuration)
     {
-        string? name = null, scopeText = "control";
-        var days = 365;
-        var configArgs = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+        var name = new Option<string>("--name") { Description = "who the token is for, as the tokens list shows it", Required = true };
+        var scope = new Option<string>("--scope") { Description = "what the token may do", DefaultValueFactory = _ => "control" };
+        scope.AcceptOnlyFromAmong("control", "install", "admin");
+        var days = new Option<int>("--days") { Description = "how long the token lasts", DefaultValueFactory = _ => 365 };
+        days.Validators.Add(r =>
         {
-            switch (args[i])
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--days must be at least 1");
+        });
+        var command = new Command("token", "Mint an access token on this machine and print it alone on stdout " +
+            "(--Data:Dir=DIR for another data directory)") { name, scope, days };
+        command.SetAction(parse =>
+        {
+            if (string.IsNullOrWhiteSpace(parse.GetValue(name)))
             {
-                case "--name" when i + 1 < args.Length: name = args[++i]; break;
-                case "--scope" when i + 1 < args.Length: scopeText = args[++i]; break;
-                case "--days" when i + 1 < args.Length && int.TryParse(args[i + 1], out var d) && d > 0: days = d; i++; break;
-                default: configArgs.Add(args[i]); break;
+                parse.InvocationConfiguration.Error.WriteLine("--name must not be empty");
+                return BridgeCommandLine.UsageError;
             }
-        }
-        if (string.IsNullOrWhiteSpace(name) || !TokenScopes.TryParse(scopeText, out var scope))
-        {
-            Console.Error.WriteLine("usage: token --name NAME [--scope control|install|admin] [--days N] [--Data:Dir=DIR]");
-            return 2;
-        }
-        var config = new ConfigurationManager();
-        BridgeConfiguration.Apply(config, configArgs.ToArray(), demo: false);
-        var data = new DataOptions();
-        config.GetSection(DataOptions.Section).Bind(data);
-        using var identity = BridgeIdentity.LoadOrCreate(data.Dir);
-        // Recorded in the token store, so the bridge's admin ops can list and revoke it.
-        var store = new TokenStore(data.Dir, TimeProvider.System);
-        Console.Out.WriteLine(new TokenService(identity, TimeProvider.System, store).Mint(name, scope, TimeSpan.FromDays(days)));
-        return 0;
+            TokenScopes.TryParse(parse.GetValue(scope)!, out var tokenScope);
+            var config = new ConfigurationManager();
+            BridgeConfiguration.Apply(config, configuration, demo: false);
+            var data = new DataOptions();
+            config.GetSection(DataOptions.Section).Bind(data);
+            using var identity = BridgeIdentity.LoadOrCreate(data.Dir);
+            // Recorded in the token store, so the bridge's admin ops can list and revoke it.
+            var store = new TokenStore(data.Dir, TimeProvider.System);
+            var token = new TokenService(identity, TimeProvider.System, store).Mint(parse.GetValue(name)!, tokenScope, TimeSpan.FromDays(parse.GetValue(days)));
+            parse.InvocationConfiguration.Output.WriteLine(token);
+            return 0;
+        });
+        return command;
     }
 }

@@ -28,6 +28,8 @@ public sealed partial class BridgeProcess : IAsyncDisposable
     public string? ApiUrl { get; private set; }
     public string? Token { get; private set; }
     public string? BridgeId { get; private set; }
+    /// <summary>The demo's <c>Console: http://…/#token=…</c> address.</summary>
+    public string? ConsoleUrl { get; private set; }
     public int ExitCode => _process.ExitCode;
 
     private void Take(string? line)
@@ -55,12 +57,13 @@ public sealed partial class BridgeProcess : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            while (ApiUrl is null || (expectToken && Token is null))
+            while (ApiUrl is null || (expectToken && (Token is null || ConsoleUrl is null)))
             {
                 var line = await _lines.Reader.ReadAsync(cts.Token);
                 if (ApiLine().Match(line) is { Success: true } api) ApiUrl = api.Groups[1].Value;
                 else if (line.StartsWith("Access token: ", StringComparison.Ordinal)) Token = line["Access token: ".Length..];
                 else if (line.StartsWith("Bridge id: ", StringComparison.Ordinal)) BridgeId = line["Bridge id: ".Length..];
+                else if (line.StartsWith("Console: ", StringComparison.Ordinal)) ConsoleUrl = line["Console: ".Length..];
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)

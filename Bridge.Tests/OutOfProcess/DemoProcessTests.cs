@@ -24,8 +24,8 @@ public sealed class DemoProcessTests : IDisposable
         Assert.True(devices.GetArrayLength() >= 5);
         var on = await client.RequestAsync(new { op = "set", device = "lamp-1", state = new { power = "on" } });
         JsonAssert.Ok(on);
-        // The token appears once, on its own line; the private key never.
-        Assert.DoesNotContain(bridge.Token!, bridge.Output.Replace("Access token: " + bridge.Token, ""));
+        // The token appears on its own line and in the console's address only; the private key never.
+        Assert.DoesNotContain(bridge.Token!, bridge.Output.Replace("Access token: " + bridge.Token, "").Replace("#token=" + bridge.Token, ""));
         using var identity = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_dir, "identity.json")));
         var key = identity.RootElement.GetProperty("key").GetString()!;
         Assert.DoesNotContain(key[..40], bridge.Output);

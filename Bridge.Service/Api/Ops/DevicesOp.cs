@@ -1,0 +1,27 @@
+using Bridge.Protocols.Api;
+using Bridge.Service.Devices;
+using Bridge.Service.Security;
+
+namespace Bridge.Service.Api.Ops;
+
+/// <summary><c>devices</c> → every known device with its capabilities and last confirmed state.</summary>
+public sealed class DevicesOp(DeviceRegistry registry) : IApiOp
+{
+    public string Name => "devices";
+    public TokenScope Scope => TokenScope.Control;
+
+    public ValueTask HandleAsync(ApiSession session, ApiRequest request)
+    {
+        var views = registry.All().Select(d => d.View()).ToArray();
+        return session.ReplyAsync((request.Id, views), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("id", s.Id);
+            w.WriteBoolean("ok", true);
+            w.WriteStartArray("devices");
+            foreach (var v in s.views) ApiWriter.Device(w, v);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+}
