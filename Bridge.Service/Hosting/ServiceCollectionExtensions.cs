@@ -102,6 +102,7 @@ public static class ServiceCollectionExtensions
         Adoption.AdoptionServices.AddAdoption(services, config);
         Provisioning.ProvisioningServices.AddProvisioning(services, config);
         services.AddHostedService(sp => sp.GetRequiredService<DemoHome>());
+        Household.HouseholdServices.AddHousehold(services, config);
         return services;
     }
 }

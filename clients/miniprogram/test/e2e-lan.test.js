@@ -38,6 +38,14 @@ test('a wrong pairing code is refused with forbidden; the code the bridge prints
   assert.equal(await client.connect(), 'lan')
   const devices = await client.devices()
   assert.ok(devices.some(d => d.id === 'lamp-1'))
+
+  client.forget()
+  assert.equal(client.bridge, null)
+  assert.equal(client.path, null)
+  assert.equal(wx.getStorageSync('devicebridge'), '')
+  await assert.rejects(client.connect(), e => e.code === 'not_paired')
+  assert.deepEqual(await client.pair({ code: bridge.pairingCode(), name: 'test phone' }), { bridge: bridge.id })
+  assert.equal(await client.connect(), 'lan')
 })
 
 test('Android: found by mDNS, then sets are answered with the confirmed state', async () => {

@@ -118,7 +118,8 @@ export class Core {
   /** For good; everything outstanding fails with `disconnected`. */
   close(): void
 
-  request(op: string, fields?: Record<string, unknown>): Promise<Reply>
+  /** Any op; `options.timeoutMs` replaces the core's timeoutMs for this request (provisioning takes longer). */
+  request(op: string, fields?: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<Reply>
   devices(): Promise<Device[]>
   get(device: string): Promise<Device>
   /** Resolves with the device's full state once the device itself has confirmed the change. */

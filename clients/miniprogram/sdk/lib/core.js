@@ -171,12 +171,12 @@
       this.failQueued('disconnected', 'the client is closed')
     }
 
-    /** Any op: resolves with the reply object, rejects with a BridgeError (`.code`). */
-    request (op, fields) {
+    /** Any op: resolves with the reply object, rejects with a BridgeError (`.code`); options.timeoutMs for this one. */
+    request (op, fields, options) {
       var frame = {}
       if (fields) Object.keys(fields).forEach(function (k) { frame[k] = fields[k] })
       frame.op = op
-      return this._request(frame)
+      return this._request(frame, options && options.timeoutMs > 0 ? options.timeoutMs : this.timeoutMs)
     }
 
     devices () {
@@ -192,11 +192,11 @@
       return this.request('set', { device: device, state: state }).then(function (r) { return r.state })
     }
 
-    _request (frame) {
+    _request (frame, timeoutMs) {
       var self = this
       return new Promise(function (resolve, reject) {
         if (self._closed) return reject(new BridgeError('disconnected', 'the client is closed'))
-        var r = self._record(frame, self.timeoutMs, resolve, reject)
+        var r = self._record(frame, timeoutMs, resolve, reject)
         if (self._current) self._send(r, self._current)
         else self._queue.push(r)
       })
