@@ -19,7 +19,29 @@ public sealed class CommandService(
 {
     private readonly CommandOptions _options = options.Value;
 
-    public async Task<KeyValuePair<string, StateValue>[]> SetAsync(string deviceId, JsonElement requested, CancellationToken ct)
+    /// <summary>Validates the command, joins it to the device's pending list and sends it. The task
+    /// returned is the command's own answer, which its caller waits on directly: answers are released
+    /// in sending order, and a caller still busy sending could otherwise take its answer after a later
+    /// command's caller took theirs. So the sending runs on its own.</summary>
+    public Task<KeyValuePair<string, StateValue>[]> SetAsync(string deviceId, JsonElement requested, CancellationToken ct)
+    {
+        try
+        {
+            var (command, queue, device, driver, changes) = Join(deviceId, requested, ct);
+            _ = SendAsync(command, queue, device, driver, changes, ct);
+            return command.Completion;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return Task.FromCanceled<KeyValuePair<string, StateValue>[]>(ct);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<KeyValuePair<string, StateValue>[]>(e);
+        }
+    }
+
+    private (PendingCommand, DeviceCommandQueue, Device, IDeviceDriver, List<Change>) Join(string deviceId, JsonElement requested, CancellationToken ct)
     {
         if (!registry.TryGet(deviceId, out var device)) throw new CommandFailedException(CommandFailure.Unknown(deviceId));
         var changes = Validate(device, requested);
@@ -27,8 +49,8 @@ public sealed class CommandService(
         ct.ThrowIfCancellationRequested();
         var driver = drivers.Get(device.Protocol);
         var mode = driver.Concurrency(device);
-        var correlated = mode == CommandConcurrency.Correlated ? driver as ICorrelatedDriver
-            ?? throw new InvalidOperationException($"driver '{driver.Name}' says correlated but confirms no reply") : null;
+        if (mode == CommandConcurrency.Correlated && driver is not ICorrelatedDriver)
+            throw new InvalidOperationException($"driver '{driver.Name}' says correlated but confirms no reply");
 
         var expected = new KeyValuePair<string, StateValue>[changes.Count];
         for (var i = 0; i < changes.Count; i++)
@@ -47,35 +69,37 @@ public sealed class CommandService(
             command.ArmDeadline(time, _options.ConfirmTimeout);
         }
         command.ArmCancellation(ct);
+        return (command, queue, device, driver, changes);
+    }
 
-        if (await command.Turn.ConfigureAwait(false))
+    /// <summary>Sends when the command's turn comes; every way it can go wrong ends the command.</summary>
+    private async Task SendAsync(PendingCommand command, DeviceCommandQueue queue, Device device, IDeviceDriver driver, List<Change> changes, CancellationToken ct)
+    {
+        try
         {
-            try
+            if (!await command.Turn.ConfigureAwait(false)) return;
+            if (driver is ICorrelatedDriver correlated && queue.Correlated)
             {
-                if (correlated is not null)
-                {
-                    var reply = await correlated.SendConfirmedAsync(device, changes, command.Aborted).ConfigureAwait(false);
-                    registry.ApplyReport(device, reply is KeyValuePair<string, StateValue>[] a ? a : reply.ToArray());
-                    queue.Confirm(command, Overlay(device.StateSnapshot(), reply));
-                }
-                else await driver.SendAsync(device, changes, ct).ConfigureAwait(false);
+                var reply = await correlated.SendConfirmedAsync(device, changes, command.Aborted).ConfigureAwait(false);
+                registry.ApplyReport(device, reply is KeyValuePair<string, StateValue>[] a ? a : reply.ToArray());
+                queue.Confirm(command, Overlay(device.StateSnapshot(), reply));
             }
-            catch (CommandFailedException e)
-            {
-                queue.Fail(command, e, fromSender: true);
-            }
-            catch (OperationCanceledException e)
-            {
-                // The deadline or the client's leaving already ended the command; anything else is the driver's.
-                queue.Fail(command, ct.IsCancellationRequested ? new OperationCanceledException(ct) : e, fromSender: true);
-            }
-            catch (Exception e)
-            {
-                log.LogError(e, "Driver {Driver} failed sending to {DeviceId}", driver.Name, deviceId);
-                queue.Fail(command, new CommandFailedException(new(ErrorCodes.Internal, $"sending to '{deviceId}' failed")), fromSender: true);
-            }
+            else await driver.SendAsync(device, changes, ct).ConfigureAwait(false);
         }
-        return await command.Completion.ConfigureAwait(false);
+        catch (CommandFailedException e)
+        {
+            queue.Fail(command, e, fromSender: true);
+        }
+        catch (OperationCanceledException e)
+        {
+            // The deadline or the client's leaving already ended the command; anything else is the driver's.
+            queue.Fail(command, ct.IsCancellationRequested ? new OperationCanceledException(ct) : e, fromSender: true);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Driver {Driver} failed sending to {DeviceId}", driver.Name, device.Id);
+            queue.Fail(command, new CommandFailedException(new(ErrorCodes.Internal, $"sending to '{device.Id}' failed")), fromSender: true);
+        }
     }
 
     /// <summary>The device's state with the values a correlated reply confirmed for this command on top,

@@ -16,6 +16,10 @@ internal sealed class DeviceCommandQueue(Device device, TimeSpan timeout, ILogge
     private List<(PendingCommand Command, bool Turn)>? _ready;
     private bool _releasing;
 
+    /// <summary>Whether the list's commands are confirmed by their own replies (read without the lock:
+    /// set before any command of the list is sent).</summary>
+    public bool Correlated => _mode == CommandConcurrency.Correlated;
+
     /// <summary>Commands in the list; under the device's lock.</summary>
     public int CountLocked => _list.Count;
 
