@@ -205,6 +205,14 @@ test('the sample opens in WeChat devtools: every page in app.json has its files 
     const json = JSON.parse(fs.readFileSync(path.join(root, page + '.json'), 'utf8'))
     for (const used of Object.values(json.usingComponents || {})) assert.ok(fs.existsSync(path.join(root, used + '.js')), used)
   }
+  // Mini-programs have no Node built-ins: only the app's own files and the SDK (after "build npm").
+  const files = dir => fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)])
+  for (const file of files(root).filter(f => f.endsWith('.js'))) {
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+      assert.ok(/^\.\.?\//.test(m[1]) || m[1] === 'devicebridge-miniprogram', path.relative(root, file) + ' requires ' + m[1])
+      if (m[1] !== 'devicebridge-miniprogram') assert.ok(fs.existsSync(path.join(path.dirname(file), m[1])), path.relative(root, file) + ': ' + m[1])
+    }
+  }
 })
 
 test('Chinese and English say the same things: the same keys, nothing empty', () => {

@@ -86,7 +86,7 @@ export interface Timers {
 export interface CoreOptions {
   /** Per request, from the call until the reply (default 10000). */
   timeoutMs?: number
-  /** Idle time on the current transport before a `ping` (default 20000; 0 turns it off). */
+  /** A `ping` when no frame came for this long (checked every heartbeatMs, so 1-2× it; default 20000; 0 turns it off). */
   heartbeatMs?: number
   /** How long the `ping` may take before the transport is taken for dead (default 5000). */
   heartbeatTimeoutMs?: number

@@ -155,7 +155,7 @@ class PathKeeper {
     }
     const found = (p.ws && (await attempt([p.ws]))) ||
       (await attempt(await finder.byMdns(this.adapter, p.bridge, this.o.mdnsMs))) ||
-      (await attempt(await finder.byBeacon(this.adapter, p.bridge, this.o.beaconPort, this.o.beaconMs)))
+      (await attempt(await finder.byBeacon(this.adapter, p.bridge, this.o.beaconPort, this.o.beaconMs, p.ws)))
     if (!found && refused) throw refused
     return found
   }

@@ -49,6 +49,7 @@ class FakeWx {
     this._refuseUntil = 0
     this._suspendTimer = null
     this._socketWaiters = []
+    this.broadcastRefused = !!o.broadcastRefused // iOS 14+ without the multicast entitlement: errno 65
     this._handlers = { network: [], hide: [], show: [], found: [], stop: [] }
     this._mdns = null
   }
