@@ -92,6 +92,9 @@ public sealed class ConsolePageTests(DemoBridgeFixture home, ConsoleBrowser chro
         var broker = Bridge.App.Services.GetRequiredService<EmbeddedBroker>().Port;
         await using var evil = new TasmotaLight("evil-1", name, "4C11AE0DEE01", colorTemperature: false);
         evil.SetState(power: false, dimmer: 10);
+        // The embedded broker admits only accounts the bridge made, as it makes them for the demo's devices.
+        global::Bridge.Service.Demo.DemoAccounts.Give(new global::Bridge.Simulator.SimulatedHome([evil]),
+            Bridge.App.Services.GetRequiredService<global::Bridge.Service.Mqtt.Accounts.DeviceAccounts>());
         await evil.ConnectAsync("127.0.0.1", broker);
         var page = await OpenAsync();
         var card = page.Locator("[data-device=\"evil-1\"]");
