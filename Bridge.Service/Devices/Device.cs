@@ -1,6 +1,5 @@
 using Bridge.Protocols.Api;
 using Bridge.Protocols.Model;
-using Bridge.Service.Commands;
 
 namespace Bridge.Service.Devices;
 
@@ -29,9 +28,9 @@ public sealed class Device
     public bool Online { get; internal set; }
 
     internal object Sync { get; } = new();
-    internal SemaphoreSlim CommandGate { get; } = new(1, 1);
-    internal int QueuedCommands;
-    internal PendingCommand? Pending { get; set; }
+    /// <summary>The commands waiting for this device, created by the command path on first use;
+    /// set and read under <see cref="Sync"/>.</summary>
+    internal IPendingCommands? Pending { get; set; }
     internal Dictionary<string, StateValue> MutableState => _state;
 
     public bool TryGetState(string capability, out StateValue value)

@@ -76,6 +76,15 @@ public sealed class ProtocolBuilder(IServiceCollection services, IConfiguration 
     {
         Services.AddSingleton<T>();
         Services.AddSingleton<IDeviceAdopter>(sp => sp.GetRequiredService<T>());
+        Services.AddSingleton(new AdoptableProtocol(Name));
+        return this;
+    }
+
+    /// <summary>What this protocol's devices may publish and subscribe to on the embedded broker, each with
+    /// the account the bridge makes for it (<see cref="Mqtt.Accounts.DeviceAccounts"/>).</summary>
+    public ProtocolBuilder MqttRights<T>() where T : class, Mqtt.Accounts.IMqttDeviceRights
+    {
+        Services.AddSingleton<Mqtt.Accounts.IMqttDeviceRights, T>();
         return this;
     }
 

@@ -16,8 +16,10 @@ public sealed class ShellyModule : IProtocolModule
             .Singleton<ShellyRpcClient>()
             .Driver<ShellyDriver>()
             .Hosted<ShellyIngress>()
+            .MqttRights<ShellyMqttRights>()
             .Mdns(new ShellyMdnsMatcher())
-            .Adopter<ShellyAdopter>();
+            .Adopter<ShellyAdopter>()
+            .Demo<ShellyDemoDevices>();
         // Each call has its own timeout (Adopt:RpcTimeout, on the injected clock); devices are on the LAN, never behind a proxy.
         protocol.Services.AddHttpClient<ShellyLocalRpc>(c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None });

@@ -11,5 +11,7 @@ public sealed class TasmotaModule : IProtocolModule
     public void Register(ProtocolBuilder protocol) => protocol
         .Driver<TasmotaDriver>()
         .Hosted<TasmotaIngress>()
-        .Mdns(new TasmotaMdnsMatcher());
+        .MqttRights<TasmotaMqttRights>()
+        .Mdns(new TasmotaMdnsMatcher())
+        .Demo<TasmotaDemoDevices>();
 }
