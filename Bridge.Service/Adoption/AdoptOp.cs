@@ -4,9 +4,10 @@ using Bridge.Service.Security;
 
 namespace Bridge.Service.Adoption;
 
-/// <summary>The op <c>adopt</c> (scope install): <c>{"op":"adopt","device":"&lt;discovered id&gt;"}</c> →
-/// <c>{"ok":true,"device":Device}</c> once the device is controllable (CONTRACT.md).</summary>
-public sealed class AdoptOp(ShellyAdopter adopter) : IApiOp
+/// <summary>The op <c>adopt</c> (scope install): <c>{"op":"adopt","device":"&lt;discovered id&gt;"}</c>, with
+/// <c>"key"</c> or <c>"token"</c> for a device that needs one → <c>{"ok":true,"device":Device}</c> once the
+/// device is controllable (CONTRACT.md). The adopter is the device's protocol's.</summary>
+public sealed class AdoptOp(AdopterRegistry adopters) : IApiOp
 {
     public string Name => "adopt";
     public TokenScope Scope => TokenScope.Install;
@@ -19,10 +20,15 @@ public sealed class AdoptOp(ShellyAdopter adopter) : IApiOp
             await session.ReplyErrorAsync(request.Id, ErrorCodes.BadRequest, "'device' (a string) is missing").ConfigureAwait(false);
             return;
         }
+        if (!TryCredential(request, out var credential, out var problem))
+        {
+            await session.ReplyErrorAsync(request.Id, ErrorCodes.BadRequest, problem).ConfigureAwait(false);
+            return;
+        }
         Devices.Device device;
         try
         {
-            device = await adopter.AdoptAsync(id, session.Closed).ConfigureAwait(false);
+            device = await adopters.AdoptAsync(id, credential, session.Closed).ConfigureAwait(false);
         }
         catch (AdoptFailedException e)
         {
@@ -30,5 +36,27 @@ public sealed class AdoptOp(ShellyAdopter adopter) : IApiOp
             return;
         }
         await session.ReplyDeviceAsync(request.Id, device.View()).ConfigureAwait(false);
+    }
+
+    private static bool TryCredential(ApiRequest request, out AdoptCredential? credential, out string problem)
+    {
+        credential = null;
+        problem = "";
+        foreach (var kind in (ReadOnlySpan<string>)[AdoptCredential.Key, AdoptCredential.Token])
+        {
+            if (!request.TryGet(kind, out var value)) continue;
+            if (value.ValueKind != System.Text.Json.JsonValueKind.String || value.GetString() is not { Length: > 0 } text)
+            {
+                problem = $"'{kind}' must be a non-empty string";
+                return false;
+            }
+            if (credential is not null)
+            {
+                problem = "give 'key' or 'token', not both";
+                return false;
+            }
+            credential = new AdoptCredential(kind, text);
+        }
+        return true;
     }
 }

@@ -9,7 +9,7 @@ namespace Bridge.Service.Demo;
 /// <summary>Starts the simulated home on the embedded broker and reports ready once the bridge
 /// has found every simulated device online.</summary>
 public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broker, IOptions<MqttOptions> mqtt,
-    DeviceRegistry registry, YeelightDiscovery yeelight, TimeProvider time, ILogger<DemoHome> log) : IHostedService, IAsyncDisposable
+    DeviceRegistry registry, UdpDiscoveryHost udp, TimeProvider time, ILogger<DemoHome> log) : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(20);
     private SimulatedHome? _home;
@@ -24,7 +24,7 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
         await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
         // The demo binds loopback only, where a host has no multicast: the bridge searches each bulb by unicast.
         foreach (var bulb in _home.Bulbs)
-            if (bulb.UnicastSearchEndPoint is { } at) yeelight.AddSearchTarget(at);
+            if (bulb.UnicastSearchEndPoint is { } at) udp.AddTarget("yeelight", at);
         log.LogInformation("Simulated home started: {Count} devices", _home.Devices.Count + _home.Bulbs.Count);
     }
 
@@ -35,7 +35,7 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
     {
         if (_home is null) return;
         var ids = _home.Devices.Select(d => d.Id)
-            .Concat(yeelight.IsSearching ? _home.Bulbs.Where(b => !b.StartOffline).Select(b => b.DeviceId) : [])
+            .Concat(udp.IsSearching("yeelight") ? _home.Bulbs.Where(b => !b.StartOffline).Select(b => b.DeviceId) : [])
             .ToArray();
         var found = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Check()

@@ -18,12 +18,13 @@ public sealed record DiscoveredDevice(string Id, string Protocol, IPAddress Addr
 /// moves is updated, one seen under several service types (Shelly: <c>_shelly</c> and
 /// <c>_http</c>) is one entry. It is dropped, and logged once, when its last instance is gone
 /// (goodbye or TTL expiry).</summary>
-public sealed class DiscoveredDevices(DeviceRegistry registry, ILogger<DiscoveredDevices> log)
+public sealed class DiscoveredDevices(DeviceRegistry registry, MdnsMatchers matchers, ILogger<DiscoveredDevices> log)
 {
     private sealed class Entry(DiscoveredDevice device)
     {
         public DiscoveredDevice Device = device;
-        public readonly HashSet<DnsName> Instances = [];
+        /// <summary>The instances announcing it, and whether each is under the protocol's own service type.</summary>
+        public readonly Dictionary<DnsName, bool> Instances = [];
     }
 
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
@@ -37,9 +38,9 @@ public sealed class DiscoveredDevices(DeviceRegistry registry, ILogger<Discovere
     public void Found(DnsName serviceType, DnsName instance, SrvData srv, TxtData txt, IReadOnlyList<IPAddress> addresses, LanInterface? via = null)
     {
         if (addresses.Count == 0) return;
-        var identity = DeviceIdentification.Identify(serviceType, instance.Labels[0], txt.ToDictionary());
+        var identity = matchers.Identify(serviceType, instance.Labels[0], txt.ToDictionary());
         if (identity is not { } id) return;
-        // _shelly and _esphomelib name the protocol's own port; _http may be the same device's web UI.
+        // An own service type (_shelly) names the protocol's own port; _http may be the same device's web UI.
         var found = new DiscoveredDevice(id.Id, id.Protocol, addresses[0], srv.Port, instance.Labels[0], "mdns") { Interface = via, Addresses = addresses.ToArray() };
         bool added, moved;
         lock (_sync)
@@ -50,11 +51,11 @@ public sealed class DiscoveredDevices(DeviceRegistry registry, ILogger<Discovere
             if (!added && addresses.Contains(entry!.Device.Address) && entry.Device.Address.AddressFamily == addresses[0].AddressFamily)
                 found = found with { Address = entry.Device.Address };
             if (added) _byId[id.Id] = entry = new Entry(found);
-            var preferred = serviceType != DeviceIdentification.Http || entry!.Instances.All(i => i.Parent == DeviceIdentification.Http);
+            var preferred = id.OwnService || entry!.Instances.Values.All(own => !own);
             moved = !added && !entry!.Device.Address.Equals(found.Address);
             if (preferred) entry!.Device = found;
             else entry!.Device = entry.Device with { Address = found.Address, Addresses = found.Addresses, Interface = found.Interface ?? entry.Device.Interface };
-            entry!.Instances.Add(instance);
+            entry!.Instances[instance] = id.OwnService;
             found = entry.Device;
         }
         if (added) log.LogInformation("Found {Protocol} device {DeviceId} at {Address}:{Port} by mDNS", found.Protocol, found.Id, found.Address, found.Port);

@@ -9,6 +9,10 @@ namespace Bridge.Service.Discovery;
 /// outgoing interface), its IPv4 addresses (for A records and beacon replies).</summary>
 public sealed record LanInterface(int Index, string Name, IReadOnlyList<IPAddress> Addresses, bool Multicast, bool Loopback)
 {
+    /// <summary>The directed broadcast address of each IPv4 subnet here (on loopback 127.255.255.255,
+    /// which Linux delivers to every socket on the port and never sends out).</summary>
+    public IReadOnlyList<IPAddress> Broadcasts { get; init; } = [];
+
     /// <summary>The interface's IPv4 MTU (Ethernet's 1500 when not known).</summary>
     public int Mtu { get; init; } = 1500;
 
@@ -52,15 +56,26 @@ public sealed record LanInterface(int Index, string Name, IReadOnlyList<IPAddres
             var index = ipv4?.Index ?? -1;
             if (index < 0) return null;
             var addresses = props.UnicastAddresses.Select(u => u.Address).Where(a => a.AddressFamily == AddressFamily.InterNetwork).ToArray();
-            return new LanInterface(index, n.Name, addresses, n.SupportsMulticast, n.NetworkInterfaceType == NetworkInterfaceType.Loopback)
+            var loopback = n.NetworkInterfaceType == NetworkInterfaceType.Loopback;
+            return new LanInterface(index, n.Name, addresses, n.SupportsMulticast, loopback)
             {
                 Mtu = MtuOf(ipv4!),
+                Broadcasts = props.UnicastAddresses.Where(u => u.Address.AddressFamily == AddressFamily.InterNetwork).Select(BroadcastOf).OfType<IPAddress>().Distinct().ToArray(),
             };
         }
         catch (NetworkInformationException)
         {
             return null;
         }
+    }
+
+    private static IPAddress? BroadcastOf(UnicastIPAddressInformation u)
+    {
+        // No broadcast on /31 and /32 links (RFC 3021).
+        if (u.PrefixLength is <= 0 or >= 31) return null;
+        var bytes = u.Address.GetAddressBytes();
+        for (var i = 0; i < 4; i++) bytes[i] |= (byte)(0xFF >> Math.Clamp(u.PrefixLength - i * 8, 0, 8));
+        return new IPAddress(bytes);
     }
 
     private static int MtuOf(IPv4InterfaceProperties ipv4)

@@ -8,7 +8,7 @@ namespace Bridge.Service.Discovery;
 /// packets when they don't fit in one); records
 /// refreshed at 80 % of their TTL; each instance resolved through SRV, TXT and the host's A and
 /// AAAA records, from the cache or by asking. Sleeps until the next thing is due, never polls.</summary>
-public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices, TimeProvider time, ILogger<MdnsQuerier> log)
+public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices, MdnsMatchers matchers, TimeProvider time, ILogger<MdnsQuerier> log)
     : IHostedService, IDisposable
 {
     private static readonly TimeSpan FirstInterval = TimeSpan.FromSeconds(1);
@@ -61,7 +61,7 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
                         await BrowseAsync(ct).ConfigureAwait(false);
                     }
                     var expired = _cache.RemoveExpired();
-                    foreach (var instance in MdnsInstances.Lost(expired, _cache, DeviceIdentification.BrowsedTypes)) devices.Lost(instance);
+                    foreach (var instance in MdnsInstances.Lost(expired, _cache, matchers.BrowsedTypes)) devices.Lost(instance);
                     foreach (var a in expired)
                         if (a.Type is DnsType.A or DnsType.Aaaa && MdnsInstances.Addresses(_cache, a.Name).Length == 0) _hostInterface.TryRemove(a.Name, out _);
                     // An address that expired may leave another in its place (a move): report what remains.
@@ -95,7 +95,7 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
 
     private async Task BrowseAsync(CancellationToken ct)
     {
-        var questions = DeviceIdentification.BrowsedTypes.Select(t => new DnsQuestion(t, DnsType.Ptr)).Where(q => !AskedByOthers(q)).ToArray();
+        var questions = matchers.BrowsedTypes.Select(t => new DnsQuestion(t, DnsType.Ptr)).Where(q => !AskedByOthers(q)).ToArray();
         if (questions.Length == 0) return;
         // QM even on the first query (RFC 6762 §5.4 suggests QU): 5353 is shared with other mDNS stacks
         // (ReuseAddress) and a unicast reply reaches only one socket there, not necessarily ours.
@@ -136,7 +136,7 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
     private void ResolveAll()
     {
         var missing = new List<DnsQuestion>();
-        foreach (var type in DeviceIdentification.BrowsedTypes)
+        foreach (var type in matchers.BrowsedTypes)
             foreach (var ptr in _cache.Get(type, DnsType.Ptr))
                 Resolve(type, ((PtrData)ptr.Data).Target, missing);
         var ask = missing.Distinct().Where(Ask).ToArray();
@@ -169,7 +169,7 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
 
     /// <summary>Questions this querier asks: browsing its types, or resolving what it has cached.</summary>
     private bool IsOurs(DnsQuestion q) =>
-        (q.Type == DnsType.Ptr && DeviceIdentification.BrowsedTypes.Contains(q.Name)) || _cache.Get(q.Name, q.Type).Count > 0 || _asked.ContainsKey((q.Name, q.Type));
+        (q.Type == DnsType.Ptr && matchers.BrowsedTypes.Contains(q.Name)) || _cache.Get(q.Name, q.Type).Count > 0 || _asked.ContainsKey((q.Name, q.Type));
 
     private bool AskedByOthers(DnsQuestion q)
     {

@@ -2,7 +2,6 @@ using System.Net;
 using Bridge.Service.Api;
 using Bridge.Service.Demo;
 using Bridge.Service.Devices;
-using Bridge.Service.Drivers;
 using Bridge.Service.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -28,15 +27,17 @@ public sealed class BridgeApp : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         BridgeConfiguration.Apply(builder.Configuration, rest, demo);
 
-        problems.AddRange(StartupProblems.Collect(builder.Configuration));
-        var devicesOptions = new DevicesOptions();
-        builder.Configuration.GetSection(DevicesOptions.Section).Bind(devicesOptions);
-        var profiles = ProfileCatalog.Load(devicesOptions.ResolvedProfileDir, problems);
-        if (problems.Count > 0) return null;
+        var profiles = ProfileCatalog.Load(Serial.SerialOptions.ProfileDirOf(builder.Configuration), problems);
 
-        var apiOptions = new ApiOptions();
-        builder.Configuration.GetSection(ApiOptions.Section).Bind(apiOptions);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(apiOptions.Bind), apiOptions.Port));
+        // Kestrel's options are built with the host, before the options checks run: a bad address
+        // here is left to those checks to report.
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            var api = new ApiOptions();
+            try { builder.Configuration.GetSection(ApiOptions.Section).Bind(api); }
+            catch (InvalidOperationException) { return; }
+            if (IPAddress.TryParse(api.Bind, out var bind) && api.Port is >= 0 and <= 65535) k.Listen(bind, api.Port);
+        });
         builder.Host.UseSystemd();
         // Serilog writes the console; the default console provider would print everything twice.
         // preserveStaticLogger: each host keeps its own logger, instead of every host in the process
@@ -53,7 +54,8 @@ public sealed class BridgeApp : IAsyncDisposable
         configureServices?.Invoke(builder.Services);
 
         var web = builder.Build();
-        web.Services.GetRequiredService<DriverCatalog>().Validate(profiles, problems);
+        // Every options section (each by its own validators) and every profile's driver, all at once.
+        problems.AddRange(ValidatedOptions.Collect(web.Services));
         if (problems.Count > 0)
         {
             ((IDisposable)web).Dispose();

@@ -5,8 +5,12 @@ using Bridge.Service.Demo;
 using Bridge.Service.Devices;
 using Bridge.Service.Discovery;
 using Bridge.Service.Drivers;
+using Bridge.Service.Drivers.EspHome;
+using Bridge.Service.Drivers.Modbus;
 using Bridge.Service.Drivers.Shelly;
 using Bridge.Service.Drivers.Tasmota;
+using Bridge.Service.Drivers.Yeelight;
+using Bridge.Service.Modules;
 using Bridge.Service.Mqtt;
 using Bridge.Service.Security;
 using Microsoft.Extensions.Options;
@@ -16,18 +20,19 @@ namespace Bridge.Service.Hosting;
 public static class ServiceCollectionExtensions
 {
     /// <summary>Everything the bridge runs. Hosted services start in this order: the embedded broker,
-    /// saved devices, drivers' listeners (they subscribe), the MQTT link (embedded or external),
-    /// the demo home.</summary>
+    /// saved devices, the protocol modules' listeners (they subscribe), the MQTT link (embedded or
+    /// external), discovery, the demo home.</summary>
     public static IServiceCollection AddBridge(this IServiceCollection services, IConfiguration config, ProfileCatalog profiles)
     {
-        services.Configure<ApiOptions>(config.GetSection(ApiOptions.Section));
-        services.Configure<MqttOptions>(config.GetSection(MqttOptions.Section));
-        services.Configure<DataOptions>(config.GetSection(DataOptions.Section));
-        services.Configure<CommandOptions>(config.GetSection(CommandOptions.Section));
-        services.Configure<DevicesOptions>(config.GetSection(DevicesOptions.Section));
-        services.Configure<DemoOptions>(config.GetSection(DemoOptions.Section));
-        services.Configure<PairingOptions>(config.GetSection(PairingOptions.Section));
-        services.Configure<Relay.RelayOptions>(config.GetSection(Relay.RelayOptions.Section));
+        // Each section validated at start by its own validator, every problem reported at once.
+        services.AddValidatedOptions<ApiOptions>(config, ApiOptions.Section, o => o.Validate());
+        services.AddValidatedOptions<MqttOptions>(config, MqttOptions.Section, o => o.Validate());
+        services.AddValidatedOptions<DataOptions>(config, DataOptions.Section, o => o.Validate());
+        services.AddValidatedOptions<CommandOptions>(config, CommandOptions.Section, o => o.Validate());
+        services.AddValidatedOptions<DevicesOptions>(config, DevicesOptions.Section, o => o.Validate());
+        services.AddValidatedOptions<DemoOptions>(config, DemoOptions.Section, o => o.Validate());
+        services.AddValidatedOptions<PairingOptions>(config, PairingOptions.Section, o => o.Validate());
+        services.AddValidatedOptions<Relay.RelayOptions>(config, Relay.RelayOptions.Section, o => o.Validate());
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => BridgeIdentity.LoadOrCreate(sp.GetRequiredService<IOptions<DataOptions>>().Value.Dir));
@@ -65,12 +70,8 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<IMqttLink>(sp => sp.GetRequiredService<BrokerClientLink>());
         }
 
-        services.AddSingleton<ShellyRpcClient>();
-        services.AddSingleton<IDeviceDriver, TasmotaDriver>();
-        services.AddSingleton<IDeviceDriver, ShellyDriver>();
         services.AddSingleton<DriverCatalog>();
-        services.AddSingleton<TasmotaIngress>();
-        services.AddSingleton<ShellyIngress>();
+        services.AddSingleton<IStartupCheck, ProfileDriverCheck>();
         services.AddSingleton<CommandService>();
         services.AddSingleton<CommandMetrics>();
         services.AddSingleton<ApiDispatcher>();
@@ -87,15 +88,19 @@ public static class ServiceCollectionExtensions
 
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         services.AddHostedService<DeviceStoreService>();
-        services.AddHostedService(sp => sp.GetRequiredService<TasmotaIngress>());
-        services.AddHostedService(sp => sp.GetRequiredService<ShellyIngress>());
+
+        // Protocol modules: one line each (docs/adding-a-protocol.md).
+        services.AddProtocol<TasmotaModule>(config);
+        services.AddProtocol<ShellyModule>(config);
+        services.AddProtocol<YeelightModule>(config);
+        services.AddProtocol<ModbusModule>(config);
+        services.AddProtocol<EspHomeModule>(config);
+
         if (embedded) services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerLink>());
         else services.AddHostedService(sp => sp.GetRequiredService<BrokerClientLink>());
-        services.AddHostedService(sp => sp.GetRequiredService<DemoHome>());
-        Serial.SerialServiceCollectionExtensions.AddSerial(services, config);
         services.AddDiscovery(config);
         Adoption.AdoptionServices.AddAdoption(services, config);
-        Drivers.Yeelight.YeelightServices.AddYeelight(services, config);
+        services.AddHostedService(sp => sp.GetRequiredService<DemoHome>());
         return services;
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Bridge.Protocols.Modbus;
 using Bridge.Service.Devices;
-using Bridge.Service.Drivers.Modbus;
 
 namespace Bridge.Service.Serial;
 

@@ -9,6 +9,9 @@ public sealed class SerialOptions
 {
     public const string Section = "Serial";
 
+    /// <summary>The driver the profiles of serial devices name (the Modbus module's).</summary>
+    public const string ModbusDriverName = "modbus";
+
     public List<SerialPortOptions> Ports { get; set; } = [];
 
     /// <summary>How long the bridge waits for a slave's reply after its request is on the wire.</summary>
@@ -90,7 +93,7 @@ public sealed class SerialOptions
         var file = System.IO.Path.Combine(dir, profile + ".json");
         if (profile.IndexOfAny(['/', '\\']) >= 0 || !File.Exists(file)) return $"'{profile}': no such profile in '{dir}'";
         var loaded = DeviceProfileReader.Read(profile, File.ReadAllBytes(file), []);
-        return loaded is not null && loaded.Driver != Drivers.Modbus.ModbusDriver.DriverName
+        return loaded is not null && loaded.Driver != ModbusDriverName
             ? $"'{profile}' is a '{loaded.Driver}' profile, not a modbus one" : null;
     }
 

@@ -1,6 +1,5 @@
 using Bridge.Protocols.Modbus;
 using Bridge.Service.Devices;
-using Bridge.Service.Drivers.Modbus;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Service.Serial;

@@ -1,3 +1,4 @@
+using Bridge.Service.Drivers.Shelly;
 using System.Net;
 using Bridge.Protocols.Dns;
 using Bridge.Service.Discovery;
@@ -28,7 +29,7 @@ public sealed class UnadoptedShelly : IAsyncDisposable
 
     /// <summary>What the querier hands on once it resolved the device's <c>_shelly._tcp</c> instance.</summary>
     public void AnnounceTo(DiscoveredDevices discovered) =>
-        discovered.Found(DeviceIdentification.Shelly, DeviceIdentification.Shelly.Prepend(Id),
+        discovered.Found(ShellyMdnsMatcher.ServiceType, ShellyMdnsMatcher.ServiceType.Prepend(Id),
             new SrvData(0, 0, (ushort)Rpc.EndPoint.Port, DnsName.Parse("local").Prepend(Id)),
             TxtData.FromPairs(("gen", "2"), ("app", Device.App)), [IPAddress.Loopback]);
 

@@ -1,3 +1,4 @@
+using Bridge.Service.Drivers.Shelly;
 using System.Net;
 using Bridge.Protocols.Dns;
 using Bridge.Service.Devices;
@@ -12,13 +13,13 @@ namespace Bridge.Tests.Discovery;
 public sealed class DiscoveredLifecycleTests
 {
     private const string Id = "shellyplus1-a8032ab0aaaa";
-    private static readonly DnsName Type = DeviceIdentification.Shelly;
+    private static readonly DnsName Type = ShellyMdnsMatcher.ServiceType;
     private static readonly DnsName Instance = Type.Prepend(Id);
     private static readonly DnsName Host = DnsName.Parse("local").Prepend(Id);
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
     private readonly MdnsCache _cache;
-    private readonly DiscoveredDevices _devices = new(new DeviceRegistry([], NullLogger<DeviceRegistry>.Instance), NullLogger<DiscoveredDevices>.Instance);
+    private readonly DiscoveredDevices _devices = new(new DeviceRegistry([], NullLogger<DeviceRegistry>.Instance), new MdnsMatchers([new ShellyMdnsMatcher()]), NullLogger<DiscoveredDevices>.Instance);
     private readonly List<(DiscoveredDevice Device, bool Present)> _changes = [];
 
     public DiscoveredLifecycleTests()
@@ -98,7 +99,7 @@ public sealed class DiscoveredLifecycleTests
     private void Tick()
     {
         var expired = _cache.RemoveExpired();
-        foreach (var instance in MdnsInstances.Lost(expired, _cache, DeviceIdentification.BrowsedTypes)) _devices.Lost(instance);
+        foreach (var instance in MdnsInstances.Lost(expired, _cache, [ShellyMdnsMatcher.ServiceType, MdnsServiceTypes.Http])) _devices.Lost(instance);
         if (expired.Count > 0) Resolve();
     }
 

@@ -1,3 +1,4 @@
+using Bridge.Service.Drivers.Shelly;
 using System.Net;
 using Bridge.Protocols.Dns;
 using Bridge.Service.Devices;
@@ -11,7 +12,7 @@ namespace Bridge.Tests.Discovery;
 public sealed class MdnsInstancesTests
 {
     private const string Id = "shellyplus1-a8032ab0bbbb";
-    private static readonly DnsName Type = DeviceIdentification.Shelly;
+    private static readonly DnsName Type = ShellyMdnsMatcher.ServiceType;
     private static readonly DnsName Instance = Type.Prepend(Id);
     private static readonly DnsName Host = DnsName.Parse("local").Prepend(Id);
     private static readonly IPAddress V4 = IPAddress.Parse("192.168.1.31");
@@ -94,7 +95,7 @@ public sealed class MdnsInstancesTests
     [Fact]
     public void The_discovered_address_is_IPv4_once_the_device_has_one_and_all_addresses_are_listed()
     {
-        var devices = new DiscoveredDevices(new DeviceRegistry([], NullLogger<DeviceRegistry>.Instance), NullLogger<DiscoveredDevices>.Instance);
+        var devices = new DiscoveredDevices(new DeviceRegistry([], NullLogger<DeviceRegistry>.Instance), new MdnsMatchers([new ShellyMdnsMatcher()]), NullLogger<DiscoveredDevices>.Instance);
         _cache.Add(Address(V6));
         Found(devices);
         Assert.Equal(V6, devices.Find(Id)!.Address);

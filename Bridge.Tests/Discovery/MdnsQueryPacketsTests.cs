@@ -1,3 +1,4 @@
+using Bridge.Service.Drivers.Shelly;
 using Bridge.Protocols.Dns;
 using Bridge.Service.Discovery;
 
@@ -6,7 +7,7 @@ namespace Bridge.Tests.Discovery;
 /// <summary>The querier's known-answer list over several packets (RFC 6762 §7.2).</summary>
 public sealed class MdnsQueryPacketsTests
 {
-    private static readonly DnsName Type = DeviceIdentification.Shelly;
+    private static readonly DnsName Type = ShellyMdnsMatcher.ServiceType;
     /// <summary>An Ethernet interface's limit: MTU 1500 less IPv4 and UDP headers.</summary>
     private static readonly int Limit = new LanInterface(2, "eth0", [], Multicast: true, Loopback: false).MdnsMessageLimit;
 

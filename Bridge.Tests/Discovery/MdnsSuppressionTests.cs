@@ -1,3 +1,4 @@
+using Bridge.Service.Drivers.Shelly;
 using System.Net;
 using Bridge.Protocols.Dns;
 using Bridge.Service.Discovery;
@@ -7,7 +8,7 @@ namespace Bridge.Tests.Discovery;
 /// <summary>RFC 6762 §7.3 and §7.4: what another host's query or response spares us from sending.</summary>
 public sealed class MdnsSuppressionTests
 {
-    private static readonly DnsName Type = DeviceIdentification.Shelly;
+    private static readonly DnsName Type = ShellyMdnsMatcher.ServiceType;
     private static readonly DnsRecord KnownA = Ptr("shellyplus1-a");
     private static readonly DnsRecord KnownB = Ptr("shellyplus1-b");
     private static readonly DnsQuestion Browse = new(Type, DnsType.Ptr);

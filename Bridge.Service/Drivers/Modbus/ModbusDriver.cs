@@ -12,7 +12,7 @@ namespace Bridge.Service.Drivers.Modbus;
 /// state the device confirmed.</summary>
 public sealed class ModbusDriver(SerialService serial, ModbusPoller poller) : IDeviceDriver
 {
-    public const string DriverName = "modbus";
+    public const string DriverName = SerialOptions.ModbusDriverName;
 
     public string Name => DriverName;
 

@@ -82,7 +82,12 @@ export interface Client {
   on<K extends keyof ClientEvents>(event: K, fn: (e: ClientEvents[K]) => void): Client
   on(event: string, fn: (e: any) => void): Client
   off(event: string, fn: (e: any) => void): Client
-  /** An installer's phone on a device's own access point gives it the home's Wi-Fi (ESP-IDF provisioning, Shelly Gen2+, Tasmota). */
+  /**
+   * An installer's phone on a device's own access point gives it the home's Wi-Fi: ESP-IDF unified
+   * provisioning (security 0; security 1 and 2 are refused with `provision_failed`, use the
+   * bridge's `provision` op), Shelly Gen2+, Tasmota. Rejects with `provision_failed` (the message
+   * says why and what state the device was left in) or `bad_request`.
+   */
   provisionSoftAp(request: SoftApRequest): Promise<SoftApResult>
   /** Forgets the pairing and closes the connection. */
   forget(): void

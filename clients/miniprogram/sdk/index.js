@@ -64,7 +64,7 @@ function createClient (options) {
     cached: id => core.cached(id),
     on (event, fn) { core.on(event, fn); return client },
     off (event, fn) { core.off(event, fn); return client },
-    provisionSoftAp: request => provisionSoftAp(adapter, request || {}, { timeoutMs: o.provisionTimeoutMs || 8000 }),
+    provisionSoftAp: request => provisionSoftAp(adapter, request || {}, { timeoutMs: o.provisionTimeoutMs || 8000, timers }),
     /** Forgets the pairing (token, bridge id, last address) and closes the connection. */
     forget () {
       adapter.remove(storageKey)

@@ -5,7 +5,7 @@ function words (error, t, context) {
   if (context === 'pair' && code === 'forbidden') return t.errors.pairForbidden
   if (context === 'pair' && code === 'bad_request') return t.errors.badCode
   if (code === 'provision_failed' && error.message) return t.errors.provision_failed + '：' + error.message
-  return t.errors[code] || t.errors.internal
+  return Object.prototype.hasOwnProperty.call(t.errors, code) ? t.errors[code] : t.errors.internal
 }
 
 module.exports = { words }

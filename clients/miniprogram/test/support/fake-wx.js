@@ -90,7 +90,7 @@ class FakeWx {
       if (this.network !== 'wifi') return { error: 'fail invalid address (not on the LAN)' }
       const mask = ipInt(this.netmask)
       if ((ipInt(host) & mask) !== (ipInt(this.localip) & mask) || host === this.localip) return { error: 'fail invalid address' }
-      if (!portAllowed(port)) return { error: 'fail port ' + port + ' is not allowed' }
+      if (plain === 'ws' && !portAllowed(port)) return { error: 'fail port ' + port + ' is not allowed' }
       return { url: plain + '://' + host + ':' + port + rest, lan: true }
     }
     if (scheme !== secure) return { error: 'fail url not in domain list' }

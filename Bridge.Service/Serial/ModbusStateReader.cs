@@ -1,8 +1,7 @@
 using Bridge.Protocols.Model;
 using Bridge.Protocols.Modbus;
-using Bridge.Service.Serial;
 
-namespace Bridge.Service.Drivers.Modbus;
+namespace Bridge.Service.Serial;
 
 /// <summary>Reads every register of a device's map, block by block, into capability values.</summary>
 public static class ModbusStateReader

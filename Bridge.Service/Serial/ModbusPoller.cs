@@ -1,8 +1,8 @@
+using Bridge.Service.Drivers;
 using System.Runtime.InteropServices;
 using Bridge.Service.Devices;
-using Bridge.Service.Serial;
 
-namespace Bridge.Service.Drivers.Modbus;
+namespace Bridge.Service.Serial;
 
 /// <summary>One poll of one device: read its registers, report the state (a change on the unit
 /// itself becomes a state event), and keep availability: a slave that answers is online, one

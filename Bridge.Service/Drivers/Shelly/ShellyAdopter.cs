@@ -1,46 +1,37 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Bridge.Protocols.Api;
+using Bridge.Service.Adoption;
 using Bridge.Service.Devices;
 using Bridge.Service.Discovery;
-using Bridge.Service.Drivers.Shelly;
 using Bridge.Service.Mqtt;
 using Microsoft.Extensions.Options;
 
-namespace Bridge.Service.Adoption;
+namespace Bridge.Service.Drivers.Shelly;
 
 /// <summary>Adopts a discovered Shelly: points it at the bridge's broker through its local RPC
 /// (MQTT.SetConfig), reboots it (Shelly.Reboot) and waits until the Shelly driver has it online over
 /// MQTT. Every failure says in what state the device was left, and is logged once.</summary>
 public sealed class ShellyAdopter(
-    DiscoveredDevices discovered,
     DeviceRegistry registry,
     ShellyLocalRpc rpc,
     EmbeddedBroker embedded,
     IOptions<MqttOptions> mqtt,
     IOptions<AdoptOptions> options,
     TimeProvider time,
-    ILogger<ShellyAdopter> log)
+    ILogger<ShellyAdopter> log) : IDeviceAdopter
 {
-    private readonly ConcurrentDictionary<string, byte> _adopting = new(StringComparer.Ordinal);
+    public string Protocol => ShellyDriver.DriverName;
 
-    public async Task<Device> AdoptAsync(string id, CancellationToken ct)
+    public async Task<Device> AdoptAsync(AdoptRequest request, CancellationToken ct)
     {
+        if (request.Credential is { } credential)
+            throw new AdoptFailedException(ErrorCodes.BadRequest, $"a Shelly takes no '{credential.Kind}': adopt it with its device id alone");
         // Already on MQTT: adopted before (or configured by hand); nothing to do.
-        if (registry.TryGet(id, out var known) && known.Online && known.Protocol == ShellyDriver.DriverName) return known;
-        var found = discovered.Find(id) ?? throw new AdoptFailedException(ErrorCodes.UnknownDevice, $"no discovered device '{Short(id)}' (see op 'discovered')");
-        if (found.Protocol != ShellyDriver.DriverName)
-            throw new AdoptFailedException(ErrorCodes.BadRequest, $"'{Short(id)}' is a {found.Protocol} device; only Shelly devices can be adopted");
-        if (!_adopting.TryAdd(id, 0)) throw new AdoptFailedException(ErrorCodes.Busy, $"'{id}' is being adopted already");
-        try
-        {
-            return await AdoptCoreAsync(found, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _adopting.TryRemove(id, out _);
-        }
+        if (request.Known is { Online: true } known) return known;
+        var found = request.Found ?? throw new AdoptFailedException(ErrorCodes.DeviceOffline,
+            $"'{Short(request.Id)}' is known but offline and no longer announced on the LAN; power it on, then adopt again");
+        return await AdoptCoreAsync(found, ct).ConfigureAwait(false);
     }
 
     private async Task<Device> AdoptCoreAsync(DiscoveredDevice found, CancellationToken ct)
