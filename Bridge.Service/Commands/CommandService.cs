@@ -22,7 +22,7 @@ public sealed class CommandService(
     {
         if (!registry.TryGet(deviceId, out var device)) throw new CommandFailedException(CommandFailure.Unknown(deviceId));
         var changes = Validate(device, requested);
-        if (!device.Online) throw new CommandFailedException(CommandFailure.Offline(deviceId));
+        if (!device.Online) throw new CommandFailedException(CommandFailure.Offline(deviceId, device.OfflineReason));
         var driver = drivers.Get(device.Protocol);
 
         if (Interlocked.Increment(ref device.QueuedCommands) > _options.MaxQueuedPerDevice)
@@ -45,7 +45,7 @@ public sealed class CommandService(
             var pending = new PendingCommand(expected);
             lock (device.Sync)
             {
-                if (!device.Online) throw new CommandFailedException(CommandFailure.Offline(deviceId));
+                if (!device.Online) throw new CommandFailedException(CommandFailure.Offline(deviceId, device.OfflineReason));
                 device.Pending = pending;
             }
             try

@@ -1,11 +1,11 @@
 using System.Net.Sockets;
-using Bridge.Protocols.Tuya;
 
-namespace Bridge.Simulator.Tuya;
+namespace Bridge.Protocols.Tuya;
 
 /// <summary>Reads whole Tuya messages off a stream with a <see cref="TuyaCodec"/>; frames that fail
-/// their check are reported, not thrown. Used by the simulated devices.</summary>
-internal sealed class TuyaFrameReader(Stream stream)
+/// their check are reported, not thrown. The same for the bridge's connections and the simulated
+/// devices; the stream is whatever transport the caller opened.</summary>
+public sealed class TuyaFrameReader(Stream stream)
 {
     private byte[] _buffer = new byte[4096];
     private int _count;
