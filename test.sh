@@ -31,6 +31,8 @@ export BRIDGE_TEST_PYTHON=/usr/bin/python3
 PACKAGES=(mosquitto socat python3 python3-zeroconf iproute2 python3-pymodbus python3-serial-asyncio redis-server)
 # lanproto: python3-miio (a miIO client nobody here wrote) talks to the simulated Xiaomi devices.
 PACKAGES+=(python3-miio)
+# household: timers run in IANA time zones, read from the system's zone files.
+PACKAGES+=(tzdata)
 TEST_TIMEOUT=50m        # the whole dotnet test run
 HANG_TIMEOUT=${BRIDGE_TEST_HANG_TIMEOUT:-10m}  # one test that long: blame-hang kills the test host, the run fails
 

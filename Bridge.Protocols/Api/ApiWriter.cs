@@ -50,6 +50,8 @@ public static class ApiWriter
         w.WriteStartObject();
         w.WriteString("id", device.Id);
         w.WriteString("name", device.Name);
+        if (device.Room is null) w.WriteNull("room");
+        else w.WriteString("room", device.Room);
         w.WriteString("kind", device.Kind);
         w.WriteString("protocol", device.Protocol);
         w.WriteBoolean("online", device.Online);

@@ -10,4 +10,5 @@ public sealed record DeviceView(
     string Protocol,
     bool Online,
     IReadOnlyList<Capability> Capabilities,
-    IReadOnlyList<KeyValuePair<string, StateValue>> State);
+    IReadOnlyList<KeyValuePair<string, StateValue>> State,
+    string? Room = null);

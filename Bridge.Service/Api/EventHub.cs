@@ -42,8 +42,10 @@ public sealed class EventHub : IDeviceEvents
         Publish(w => ApiWriter.DeviceRemovedEvent(w, device.Id));
     }
 
-    private void Publish(Action<IBufferWriter<byte>> write)
+    /// <summary>Offers one event, written once, to every subscriber (household events use it too).</summary>
+    public void Publish(Action<IBufferWriter<byte>> write)
     {
+        if (_subscribers.IsEmpty) return;
         var buffer = new ArrayBufferWriter<byte>(256);
         write(buffer);
         // One array shared by every session, never pooled: sessions send it at different times.

@@ -20,6 +20,8 @@ public sealed class Device
 
     public string Id { get; }
     public string Name { get; internal set; }
+    /// <summary>The household's room for it (set by <c>update</c>), or null.</summary>
+    public string? Room { get; internal set; }
     public DeviceProfile Profile { get; internal set; }
     public string Protocol => Profile.Driver;
     /// <summary>Driver-specific addressing (topic, prefix, ...), persisted with the device.</summary>
@@ -56,6 +58,6 @@ public sealed class Device
 
     public DeviceView View()
     {
-        lock (Sync) return new DeviceView(Id, Name, Profile.Kind, Protocol, Online, Profile.Capabilities, SnapshotLocked());
+        lock (Sync) return new DeviceView(Id, Name, Profile.Kind, Protocol, Online, Profile.Capabilities, SnapshotLocked(), Room);
     }
 }

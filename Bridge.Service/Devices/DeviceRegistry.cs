@@ -5,7 +5,7 @@ namespace Bridge.Service.Devices;
 
 /// <summary>Every known device, keyed by its stable id. The one place where state and
 /// availability change, so events, pending commands and persistence all see the same truth.</summary>
-public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger<DeviceRegistry> log)
+public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger<DeviceRegistry> log, IDeviceLabels? labels = null)
 {
     private readonly ConcurrentDictionary<string, Device> _devices = new(StringComparer.Ordinal);
     private readonly IDeviceEvents[] _listeners = listeners.ToArray();
@@ -25,13 +25,17 @@ public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger
     /// <summary>Adds a device, or updates the name, profile and addressing of one already known.</summary>
     public Device AddOrUpdate(string id, string name, DeviceProfile profile, IReadOnlyDictionary<string, string> binding)
     {
+        // The household's name wins over the one the device announces (docs/protocol.md, update).
+        string? room = null;
+        if (labels is not null && labels.TryGet(id, out var label)) (name, room) = (label.Name ?? name, label.Room);
         if (_devices.TryGetValue(id, out var existing))
         {
             bool changed;
             lock (existing.Sync)
             {
-                changed = existing.Name != name || existing.Profile != profile || !SameBinding(existing.Binding, binding);
+                changed = existing.Name != name || existing.Room != room || existing.Profile != profile || !SameBinding(existing.Binding, binding);
                 existing.Name = name;
+                existing.Room = room;
                 existing.Profile = profile;
                 existing.Binding = binding;
             }
@@ -42,7 +46,7 @@ public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger
             }
             return existing;
         }
-        var device = new Device(id, name, profile, binding);
+        var device = new Device(id, name, profile, binding) { Room = room };
         if (!_devices.TryAdd(id, device)) return AddOrUpdate(id, name, profile, binding);
         log.LogInformation("Device {DeviceId} added: {Name} ({Kind}, {Protocol}, profile {Profile})", id, name, profile.Kind, profile.Driver, profile.Id);
         foreach (var l in _listeners) l.Added(device);
@@ -53,8 +57,19 @@ public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger
     /// <summary>Restores a device saved earlier: known, offline until it reappears.</summary>
     public void Restore(Device device)
     {
+        if (labels is not null && labels.TryGet(device.Id, out var label))
+            lock (device.Sync) (device.Name, device.Room) = (label.Name ?? device.Name, label.Room);
         if (_devices.TryAdd(device.Id, device))
             log.LogInformation("Device {DeviceId} restored from disk, offline until it reports", device.Id);
+    }
+
+    /// <summary>Applies a new household name and room to a known device; false when it is unknown.</summary>
+    public bool Relabel(string id, string name, string? room)
+    {
+        if (!_devices.TryGetValue(id, out var device)) return false;
+        lock (device.Sync) (device.Name, device.Room) = (name, room);
+        Changed?.Invoke();
+        return true;
     }
 
     public bool Remove(string id)

@@ -102,7 +102,9 @@ public static class ServiceCollectionExtensions
         else services.AddHostedService(sp => sp.GetRequiredService<BrokerClientLink>());
         services.AddDiscovery(config);
         Adoption.AdoptionServices.AddAdoption(services, config);
+        Provisioning.ProvisioningServices.AddProvisioning(services, config);
         services.AddHostedService(sp => sp.GetRequiredService<DemoHome>());
+        Household.HouseholdServices.AddHousehold(services, config);
         return services;
     }
 }

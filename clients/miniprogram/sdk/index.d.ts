@@ -75,7 +75,7 @@ export interface Client {
   /** Resolves with the device's full state once the device itself has confirmed the change. */
   set(device: string, state: DeviceState): Promise<DeviceState>
   /** Any op (scenes, scene_run, timers, adopt, ...): resolves with the reply object. */
-  request(op: string, fields?: Record<string, unknown>): Promise<Reply>
+  request(op: string, fields?: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<Reply>
   /** The devices as last known from replies and events, without asking the bridge. */
   cached(): Device[]
   cached(id: string): Device | undefined
@@ -89,7 +89,7 @@ export interface Client {
    * says why and what state the device was left in) or `bad_request`.
    */
   provisionSoftAp(request: SoftApRequest): Promise<SoftApResult>
-  /** Forgets the pairing and closes the connection. */
+  /** Forgets the pairing and closes the connection; `pair()` again later. */
   forget(): void
   /** Closes for good; outstanding requests fail with `disconnected`. */
   close(): void

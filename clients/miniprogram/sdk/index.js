@@ -59,16 +59,18 @@ function createClient (options) {
     devices: () => core.devices(),
     get: device => core.get(device),
     set: (device, state) => core.set(device, state),
-    request: (op, fields) => core.request(op, fields),
+    request: (op, fields, options) => core.request(op, fields, options),
     /** The devices as last known (from replies and events), without asking the bridge. */
     cached: id => core.cached(id),
     on (event, fn) { core.on(event, fn); return client },
     off (event, fn) { core.off(event, fn); return client },
     provisionSoftAp: request => provisionSoftAp(adapter, request || {}, { timeoutMs: o.provisionTimeoutMs || 8000, timers }),
-    /** Forgets the pairing (token, bridge id, last address) and closes the connection. */
+    /** Forgets the pairing (token, bridge id, last address) and closes the connection; pair() again later. */
     forget () {
       adapter.remove(storageKey)
-      client.close()
+      keeper.stop()
+      core.detach('the pairing was forgotten')
+      core.failQueued('not_paired', 'the pairing was forgotten')
     },
     close () {
       keeper.close()

@@ -189,3 +189,38 @@ test('the installer page hands the Wi-Fi settings to provisionSoftAp', async () 
   assert.deepEqual(client.calls.provisionSoftAp, [{ address: '192.168.4.1', ssid: 'Home', password: 'secret123', pop: undefined }])
   assert.match(text(page, '.done'), /^ESP device/)
 })
+
+test('the sample opens in WeChat devtools: every page in app.json has its files and is a Component(); the project config is valid', () => {
+  const fs = require('node:fs')
+  const path = require('node:path')
+  const root = path.join(__dirname, '../app')
+  const app = JSON.parse(fs.readFileSync(path.join(root, 'app.json'), 'utf8'))
+  const project = JSON.parse(fs.readFileSync(path.join(root, 'project.config.json'), 'utf8'))
+  assert.equal(project.compileType, 'miniprogram')
+  assert.equal(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).dependencies['devicebridge-miniprogram'], 'file:../sdk')
+  assert.deepEqual(app.pages.map(p => p.split('/')[1]).sort(), ['ac', 'heater', 'home', 'installer', 'lamp', 'pair', 'scenes'])
+  for (const page of app.pages.concat(['components/device-card/device-card'])) {
+    for (const ext of ['js', 'json', 'wxml', 'wxss']) assert.ok(fs.existsSync(path.join(root, page + '.' + ext)), page + '.' + ext)
+    assert.match(fs.readFileSync(path.join(root, page + '.js'), 'utf8'), /\bComponent\(\{/, page)
+    const json = JSON.parse(fs.readFileSync(path.join(root, page + '.json'), 'utf8'))
+    for (const used of Object.values(json.usingComponents || {})) assert.ok(fs.existsSync(path.join(root, used + '.js')), used)
+  }
+  // Mini-programs have no Node built-ins: only the app's own files and the SDK (after "build npm").
+  const files = dir => fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)])
+  for (const file of files(root).filter(f => f.endsWith('.js'))) {
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+      assert.ok(/^\.\.?\//.test(m[1]) || m[1] === 'devicebridge-miniprogram', path.relative(root, file) + ' requires ' + m[1])
+      if (m[1] !== 'devicebridge-miniprogram') assert.ok(fs.existsSync(path.join(path.dirname(file), m[1])), path.relative(root, file) + ': ' + m[1])
+    }
+  }
+})
+
+test('Chinese and English say the same things: the same keys, nothing empty', () => {
+  const { zh, en } = require('../app/utils/i18n.js')
+  const keys = (o, prefix) => Object.keys(o).flatMap(k => typeof o[k] === 'object' ? keys(o[k], prefix + k + '.') : [prefix + k]).sort()
+  assert.deepEqual(keys(zh, ''), keys(en, ''))
+  const values = o => Object.values(o).flatMap(v => typeof v === 'object' ? values(v) : [v])
+  assert.ok(values(zh).concat(values(en)).every(v => typeof v === 'string' && v.length > 0))
+  const codes = ['device_offline', 'timeout', 'disconnected', 'unreachable', 'unauthorized', 'forbidden', 'busy', 'invalid_value', 'unsupported_capability', 'unknown_device', 'bad_request', 'provision_failed', 'internal', 'not_paired', 'unknown_bridge', 'bridge_offline']
+  for (const code of codes) assert.ok(zh.errors[code] && en.errors[code], code)
+})

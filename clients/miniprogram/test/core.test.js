@@ -331,3 +331,15 @@ test('a resync from devices seen one by one (get) reports their changes, not the
   assert.deepEqual(events, [{ event: 'state', device: 'lamp-1', state: { power: 'off', brightness: 90 } }])
   assert.equal(core.cached('ac-1'), undefined)
 })
+
+test('a request can have its own time limit (provisioning takes longer than a set)', async () => {
+  const { core, clock } = setup({ timeoutMs: 1000 })
+  const t = await attached(core)
+  const long = core.request('provision', { method: 'softap', target: '192.168.4.1' }, { timeoutMs: 90000 })
+  const short = assert.rejects(core.request('ping'), e => e.code === 'timeout')
+  await clock.tickAsync(1000)
+  await short
+  await clock.tickAsync(80000)
+  t.reply('provision', { device: null, redirect: null })
+  assert.equal((await long).ok, true)
+})

@@ -38,6 +38,14 @@ test('a wrong pairing code is refused with forbidden; the code the bridge prints
   assert.equal(await client.connect(), 'lan')
   const devices = await client.devices()
   assert.ok(devices.some(d => d.id === 'lamp-1'))
+
+  client.forget()
+  assert.equal(client.bridge, null)
+  assert.equal(client.path, null)
+  assert.equal(wx.getStorageSync('devicebridge'), '')
+  await assert.rejects(client.connect(), e => e.code === 'not_paired')
+  assert.deepEqual(await client.pair({ code: bridge.pairingCode(), name: 'test phone' }), { bridge: bridge.id })
+  assert.equal(await client.connect(), 'lan')
 })
 
 test('Android: found by mDNS, then sets are answered with the confirmed state', async () => {
@@ -76,6 +84,14 @@ test('a second launch goes straight to the last address: no mDNS, no beacon', as
   assert.deepEqual(wx.socketLog, [bridge.api])
 })
 
+test('iOS refusing broadcasts (errno 65) and the bridge on a new port: the beacon asked at the last address finds it', async () => {
+  const moved = 'ws://127.0.0.1:' + (bridge.port === 65000 ? 65001 : 65000) + '/api/v1/ws' // nothing listens there
+  const { client, wx } = use(phone(bridge, { paired: Object.assign(paired(), { ws: moved }), wx: { platform: 'ios', broadcastRefused: true } }))
+  assert.equal(await client.connect(), 'lan')
+  assert.ok(wx.udpSends.some(s => s.address === '127.0.0.1'), 'asked by unicast: ' + JSON.stringify(wx.udpSends))
+  assert.equal(wx.getStorageSync('devicebridge').ws, bridge.api, 'the new address is kept')
+})
+
 test('a stale last address is passed over for the one mDNS finds', async () => {
   const gone = 'ws://127.0.0.1:9/api/v1/ws' // a refused port: WeChat itself refuses ports below 1024
   const { client, wx } = use(phone(bridge, { paired: Object.assign(paired(), { ws: gone }) }))
@@ -109,6 +125,26 @@ test('a change made by another phone arrives as a state event', async () => {
   } finally {
     other.close()
   }
+})
+
+test('the household\'s words: a room set by another phone arrives as device_changed; a scene saved and run through the SDK', async () => {
+  const { client } = use(phone(bridge, { paired: Object.assign(paired(), { ws: bridge.api }) }))
+  await client.connect()
+  await client.devices()
+  const changed = nextEvent(client, 'device_changed', e => e.device.id === 'water-heater-1', 10000)
+  const other = await bareClient(bridge.api, bridge.token)
+  try {
+    assert.equal((await other.request('update', { device: 'water-heater-1', room: '浴室' })).ok, true)
+  } finally {
+    other.close()
+  }
+  assert.equal((await changed).device.room, '浴室')
+  assert.equal(client.cached('water-heater-1').room, '浴室')
+  await client.request('scene_save', { scene: { id: 'sdk-test', name: '测试', actions: [{ device: 'lamp-1', state: { power: 'off' } }, { device: 'ac-1', state: { power: 'off' } }] } })
+  assert.ok((await client.request('scenes')).scenes.some(x => x.id === 'sdk-test'))
+  const run = await client.request('scene_run', { scene: 'sdk-test' })
+  assert.deepEqual(run.results.map(r => [r.device, r.ok]).sort(), [['ac-1', true], ['lamp-1', true]])
+  await assert.rejects(client.request('scene_run', { scene: 'no-such-scene' }), e => typeof e.code === 'string' && e.code !== 'internal')
 })
 
 test('an mDNS record of another bridge is not followed', async () => {

@@ -82,7 +82,7 @@ test('hidden: the sockets are closed; shown again: it reconnects and reports wha
   const target = before.state.target_temperature === 50 ? 55 : 50
   wx.hide()
   assert.equal(client.path, null)
-  await waitUntil(() => wx.sockets.size === 0, 3000, 'sockets closed while hidden')
+  await wx.whenSockets(0, 3000)
   const other = await bareClient(bridge.api, bridge.token)
   try {
     assert.equal((await other.request('set', { device: 'water-heater-1', state: { target_temperature: target } })).ok, true)
@@ -95,6 +95,28 @@ test('hidden: the sockets are closed; shown again: it reconnects and reports wha
   assert.equal(e.state.target_temperature, target)
   assert.equal(client.path, 'lan')
   assert.deepEqual(paths, ['lan', null, 'lan'])
+})
+
+test('shown again too early for WeChat (runningState=suspend): it tries again and gets there', async () => {
+  const { client, wx } = use({ paired: paired({ ws: bridge.api }), wx: { refuseAfterShowMs: 700 } })
+  await client.connect()
+  wx.hide()
+  wx.show()
+  const took = await pathWithin(client, 'lan', 10000)
+  assert.ok(took >= 600, 'it waited for WeChat: ' + took + ' ms')
+  assert.ok(wx.socketLog.length >= 3, 'it tried more than once: ' + wx.socketLog.length)
+  assert.equal((await client.set('lamp-1', { power: 'on' })).power, 'on')
+})
+
+test('hidden past WeChat\'s suspension: nothing was left open to be killed, and it comes back on show', async () => {
+  const { client, wx } = use({ paired: paired({ ws: bridge.api }), wx: { suspendMs: 300 } })
+  await client.connect()
+  wx.hide()
+  await wx.whenSockets(0, 3000)
+  await wx.whenSuspended(3000)
+  wx.show()
+  await pathWithin(client, 'lan', 10000)
+  assert.ok((await client.devices()).length > 0)
 })
 
 test('the socket limit: through network flaps and hide/show, never more than two sockets', async () => {
@@ -111,7 +133,7 @@ test('the socket limit: through network flaps and hide/show, never more than two
   }
   assert.equal((await client.set('lamp-1', { power: 'on' })).power, 'on')
   assert.ok(wx.maxSockets <= 2, 'at most two sockets open at once, saw ' + wx.maxSockets)
-  await waitUntil(() => wx.sockets.size === 1, 5000, 'one socket once settled')
+  await wx.whenSockets(1, 5000)
 })
 
 test('a relay that refuses the token: connect() rejects with unauthorized, and the client can still be used after re-pairing', async () => {
@@ -132,11 +154,3 @@ test('a token of another bridge is refused by the relay with forbidden', async (
   const { client } = use({ paired: paired({ token: foreign }), wx: { network: '4g' } })
   await assert.rejects(client.connect(), e => ['forbidden', 'unauthorized'].includes(e.code))
 })
-
-async function waitUntil (condition, timeoutMs, what) {
-  const until = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('not true within ' + timeoutMs + ' ms: ' + what)
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}

@@ -271,7 +271,7 @@ test('no network at all: no attempts until it returns, then one at once', async 
   await clock.tickAsync(100)
   await connected
   adapter.setNetwork('none')
-  adapter.transports[LAST].breaks('gone')
+  assert.equal(keeper.path, null, 'no network: no path, at once')
   await clock.tickAsync(100)
   adapter.log.length = 0
   await clock.tickAsync(600000)

@@ -86,7 +86,7 @@ export interface Timers {
 export interface CoreOptions {
   /** Per request, from the call until the reply (default 10000). */
   timeoutMs?: number
-  /** Idle time on the current transport before a `ping` (default 20000; 0 turns it off). */
+  /** A `ping` when no frame came for this long (checked every heartbeatMs, so 1-2× it; default 20000; 0 turns it off). */
   heartbeatMs?: number
   /** How long the `ping` may take before the transport is taken for dead (default 5000). */
   heartbeatTimeoutMs?: number
@@ -118,7 +118,8 @@ export class Core {
   /** For good; everything outstanding fails with `disconnected`. */
   close(): void
 
-  request(op: string, fields?: Record<string, unknown>): Promise<Reply>
+  /** Any op; `options.timeoutMs` replaces the core's timeoutMs for this request (provisioning takes longer). */
+  request(op: string, fields?: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<Reply>
   devices(): Promise<Device[]>
   get(device: string): Promise<Device>
   /** Resolves with the device's full state once the device itself has confirmed the change. */

@@ -132,7 +132,7 @@
         if (self._links.indexOf(transport) < 0) throw new BridgeError('disconnected', 'the connection closed while subscribing')
         var previous = self._current
         self._current = transport
-        self._beat()
+        self._startBeat()
         if (previous) self._drain(previous)
         self._flush()
         // The resync runs on after attach resolves: the path is usable now, the events follow.
@@ -171,12 +171,12 @@
       this.failQueued('disconnected', 'the client is closed')
     }
 
-    /** Any op: resolves with the reply object, rejects with a BridgeError (`.code`). */
-    request (op, fields) {
+    /** Any op: resolves with the reply object, rejects with a BridgeError (`.code`); options.timeoutMs for this one. */
+    request (op, fields, options) {
       var frame = {}
       if (fields) Object.keys(fields).forEach(function (k) { frame[k] = fields[k] })
       frame.op = op
-      return this._request(frame)
+      return this._request(frame, options && options.timeoutMs > 0 ? options.timeoutMs : this.timeoutMs)
     }
 
     devices () {
@@ -192,11 +192,11 @@
       return this.request('set', { device: device, state: state }).then(function (r) { return r.state })
     }
 
-    _request (frame) {
+    _request (frame, timeoutMs) {
       var self = this
       return new Promise(function (resolve, reject) {
         if (self._closed) return reject(new BridgeError('disconnected', 'the client is closed'))
-        var r = self._record(frame, self.timeoutMs, resolve, reject)
+        var r = self._record(frame, timeoutMs, resolve, reject)
         if (self._current) self._send(r, self._current)
         else self._queue.push(r)
       })
@@ -330,7 +330,7 @@
         return this._warn('bad_frame', 'a frame that is not JSON: ' + String(text).slice(0, 80))
       }
       if (!msg || typeof msg !== 'object' || Array.isArray(msg)) return this._warn('bad_frame', 'a frame that is not a JSON object')
-      if (transport === this._current) this._beat()
+      if (transport === this._current) this._seen = true
       if (typeof msg.event === 'string' && msg.id === undefined) {
         if (transport === this._current) this._event(msg)
         return
@@ -401,15 +401,24 @@
       for (var i = 0; i < events.length; i++) this.emit(events[i].event, events[i])
     }
 
-    /** The heartbeat: after heartbeatMs without a frame, a ping; no answer in time ends the transport. */
-    _beat () {
+    /**
+     * The heartbeat: a check every heartbeatMs; when no frame came since the last one, a ping, and
+     * no answer within heartbeatTimeoutMs ends the transport. A flag per frame, not a timer reset
+     * per frame: resetting timers on every reply cost more than the rest of a request's handling.
+     */
+    _startBeat () {
       if (!this.heartbeatMs) return
       var self = this
       this._stopBeat()
+      this._seen = false
       var transport = this._current
       this._hbTimer = this.timers.setTimeout(function () {
         self._hbTimer = null
-        self._call(transport, { op: 'ping' }, self.heartbeatTimeoutMs).catch(function (e) {
+        if (transport !== self._current) return
+        if (self._seen) return self._startBeat()
+        self._call(transport, { op: 'ping' }, self.heartbeatTimeoutMs).then(function () {
+          if (transport === self._current) self._startBeat()
+        }, function (e) {
           if (e.code === 'timeout') self._drop(transport, 'no answer to the heartbeat')
         })
       }, this.heartbeatMs)

@@ -40,14 +40,18 @@ function byMdns (adapter, id, timeoutMs) {
   }, timeoutMs).then(() => found)
 }
 
-/** The same through the UDP beacon; only replies naming the bridge `id` count when it is known. */
-function byBeacon (adapter, id, port, timeoutMs) {
+/**
+ * The same through the UDP beacon; only replies naming the bridge `id` count when it is known.
+ * `lastUrl`'s host is asked directly too: it finds a bridge whose port changed where broadcasts fail.
+ */
+function byBeacon (adapter, id, port, timeoutMs, lastUrl) {
+  const last = /^ws:\/\/([\d.]+):/.exec(lastUrl || '')
   const found = []
   return adapter.findByBeacon(reply => {
     if (id && reply.id !== id) return false
     if (found.indexOf(reply.ws) < 0) found.push(reply.ws)
     return !!id
-  }, port, timeoutMs, 1000).then(() => found)
+  }, port, timeoutMs, 1000, last && last[1]).then(() => found)
 }
 
 module.exports = { byMdns, byBeacon, lanUrl, httpBase, isBridgeName, NAME_PREFIX, API_PATH }

@@ -62,7 +62,7 @@ async function pair (adapter, request, o) {
   const first = request.address ? [addressUrl(request.address)] : o.lastWs ? [o.lastWs] : []
   const paired = (await attempt(first)) ||
     (await attempt(await finder.byMdns(adapter, null, o.mdnsMs))) ||
-    (await attempt(await finder.byBeacon(adapter, null, o.beaconPort, o.beaconMs)))
+    (await attempt(await finder.byBeacon(adapter, null, o.beaconPort, o.beaconMs, o.lastWs)))
   if (paired) return paired
   throw worst || new BridgeError('unreachable', 'no bridge found on this Wi-Fi')
 }

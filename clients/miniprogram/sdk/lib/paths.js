@@ -64,10 +64,15 @@ class PathKeeper {
     return this._establish(false)
   }
 
-  close () {
+  /** Stops connecting (the pairing was forgotten); connect() starts again. */
+  stop () {
     this._wanted = false
     this._epoch++
     this._clearTimers()
+  }
+
+  close () {
+    this.stop()
     this.adapter.dispose()
   }
 
@@ -150,7 +155,7 @@ class PathKeeper {
     }
     const found = (p.ws && (await attempt([p.ws]))) ||
       (await attempt(await finder.byMdns(this.adapter, p.bridge, this.o.mdnsMs))) ||
-      (await attempt(await finder.byBeacon(this.adapter, p.bridge, this.o.beaconPort, this.o.beaconMs)))
+      (await attempt(await finder.byBeacon(this.adapter, p.bridge, this.o.beaconPort, this.o.beaconMs, p.ws)))
     if (!found && refused) throw refused
     return found
   }
@@ -239,6 +244,10 @@ class PathKeeper {
   _networkChanged (res) {
     this._network = res && res.isConnected === false ? 'none' : (res && res.networkType) || 'unknown'
     if (!this._wanted || this._hidden) return
+    if (this._network === 'none') {
+      if (this.path) this.core.detach('no network') // its return reconnects, below
+      return
+    }
     if (this._network !== 'wifi') {
       if (this.path === 'lan') this.core.detach('left the Wi-Fi') // → _lost → the relay at once
       else if (!this.path) this._reconnect(true)

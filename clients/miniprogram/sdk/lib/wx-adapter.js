@@ -168,10 +168,11 @@ function createWxAdapter (wx, options) {
 
     /**
      * Asks the UDP beacon (docs/protocol.md, "Finding the bridge") every intervalMs, to the
-     * subnet's broadcast address and to 255.255.255.255, until `accept(reply)` is true for a
-     * reply or timeoutMs pass; resolves with that reply or null. Garbage is ignored.
+     * subnet's broadcast address, to 255.255.255.255 and to `unicast` (the last known address:
+     * iOS may refuse broadcasts, PROTOCOLS.md §8.4), until `accept(reply)` is true for a reply
+     * or timeoutMs pass; resolves with that reply or null. Garbage is ignored.
      */
-    findByBeacon (accept, port, timeoutMs, intervalMs) {
+    findByBeacon (accept, port, timeoutMs, intervalMs, unicast) {
       return new Promise(resolve => {
         let done = false
         let udp
@@ -198,7 +199,7 @@ function createWxAdapter (wx, options) {
           if (reply && accept(reply)) finish(reply)
         })
         broadcastAddress(wx).then(subnet => {
-          const targets = subnet && subnet !== '255.255.255.255' ? [subnet, '255.255.255.255'] : ['255.255.255.255']
+          const targets = [subnet, '255.255.255.255', unicast].filter((a, i, all) => a && all.indexOf(a) === i)
           const ask = () => {
             if (done) return
             for (const address of targets) {

@@ -32,6 +32,7 @@ function createUdpSocket (wx) {
       if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(opt.address || '')) return fail('fail invalid address', 1)
       if (!(opt.port > 0 && opt.port < 65536)) return fail('fail invalid port', 2)
       wx.udpSends.push({ address: opt.address, port: opt.port })
+      if (wx.broadcastRefused && /^255\.|\.255$/.test(opt.address)) return fail('fail errno 65 No route to host', -2)
       const data = typeof opt.message === 'string' ? Buffer.from(opt.message) : Buffer.from(opt.message)
       if (!bound) bound = new Promise(resolve => socket.bind(0, resolve))
       bound.then(() => {

@@ -44,6 +44,12 @@ class FakeWx {
     this.udpSends = [] // every UDP datagram sent: { address, port }
     this.mdnsScans = 0 // scans started successfully
     this.afterSend = null // (task, data) => void, called after a frame went out: tests act "in the middle"
+    this.suspendMs = o.suspendMs || 5000 // hidden this long, WeChat suspends the app and its sockets die
+    this.refuseAfterShowMs = o.refuseAfterShowMs || 0 // connectSocket fails this long after onAppShow
+    this._refuseUntil = 0
+    this._suspendTimer = null
+    this._socketWaiters = []
+    this.broadcastRefused = !!o.broadcastRefused // iOS 14+ without the multicast entitlement: errno 65
     this._handlers = { network: [], hide: [], show: [], found: [], stop: [] }
     this._mdns = null
   }
@@ -57,21 +63,55 @@ class FakeWx {
     for (const fn of [...this._handlers.network]) fn({ isConnected: type !== 'none', networkType: type })
   }
 
+  /** onAppHide; ~5 s later WeChat suspends the app, and sockets still open die. */
   hide () {
     this.hidden = true
     for (const fn of [...this._handlers.hide]) fn({})
+    this._suspended = new Promise(resolve => {
+      this._suspendTimer = setTimeout(() => {
+        this.suspended = true
+        for (const task of [...this.sockets]) task._die('suspended')
+        resolve()
+      }, this.suspendMs)
+    })
   }
 
+  /** Resolves when WeChat suspends the hidden app (suspendMs after hide). */
+  whenSuspended (timeoutMs) {
+    return Promise.race([this._suspended, new Promise((resolve, reject) => setTimeout(() => reject(new Error('not suspended within ' + timeoutMs + ' ms')), timeoutMs).unref())])
+  }
+
+  /** onAppShow; with refuseAfterShowMs, connecting too early fails with runningState=suspend (PROTOCOLS.md §8.4). */
   show () {
+    clearTimeout(this._suspendTimer)
     this.hidden = false
-    this.udpSends = [] // every UDP datagram sent: { address, port }
-    this.mdnsScans = 0 // scans started successfully
-    this.afterSend = null // (task, data) => void, called after a frame went out: tests act "in the middle"
+    this.suspended = false
+    this._refuseUntil = Date.now() + this.refuseAfterShowMs
     for (const fn of [...this._handlers.show]) fn({ path: 'pages/home/home', scene: 1001 })
+  }
+
+  /** Resolves once exactly `count` sockets are open; rejects after timeoutMs. */
+  whenSockets (count, timeoutMs) {
+    if (this.sockets.size === count) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      const w = { count, resolve }
+      w.timer = setTimeout(() => {
+        this._socketWaiters = this._socketWaiters.filter(x => x !== w)
+        reject(new Error(this.sockets.size + ' sockets open, not ' + count + ', after ' + timeoutMs + ' ms'))
+      }, timeoutMs)
+      this._socketWaiters.push(w)
+    })
+  }
+
+  _socketsChanged () {
+    const ready = this._socketWaiters.filter(w => w.count === this.sockets.size)
+    this._socketWaiters = this._socketWaiters.filter(w => w.count !== this.sockets.size)
+    for (const w of ready) { clearTimeout(w.timer); w.resolve() }
   }
 
   /** Stops everything still running (mDNS, sockets) at the end of a test. */
   dispose () {
+    clearTimeout(this._suspendTimer)
     if (this._mdns) this._mdns.stop()
     for (const task of [...this.sockets]) task._die('test over')
   }
@@ -104,7 +144,8 @@ class FakeWx {
   connectSocket (opt) {
     this.socketLog.push(opt.url)
     const task = new SocketTask(this)
-    const route = this._route(opt.url, 'wss', 'ws')
+    let route = this._route(opt.url, 'wss', 'ws')
+    if (this.hidden || Date.now() < this._refuseUntil) route = { error: 'fail WebSocket is not connected, runningState=suspend' }
     if (route.error || this.sockets.size >= MAX_SOCKETS) {
       const errMsg = 'connectSocket:' + (route.error || 'fail exceed max task count')
       later(() => {
@@ -116,6 +157,7 @@ class FakeWx {
     }
     this.sockets.add(task)
     this.maxSockets = Math.max(this.maxSockets, this.sockets.size)
+    this._socketsChanged()
     task._lan = route.lan
     task._open(route.url, opt.header || {}, opt.timeout)
     if (opt.success) later(() => opt.success({ errMsg: 'connectSocket:ok' }))
@@ -263,6 +305,7 @@ class SocketTask {
 
   _closed (code, reason) {
     if (!this._wx.sockets.delete(this)) return
+    this._wx._socketsChanged()
     this._dead = true
     this._emit('close', { code, reason })
   }
@@ -271,7 +314,7 @@ class SocketTask {
   _die (why) {
     if (this._dead) return
     this._dead = true
-    this._wx.sockets.delete(this)
+    if (this._wx.sockets.delete(this)) this._wx._socketsChanged()
     if (this._ws) this._ws.terminate()
     later(() => {
       this._emit('error', { errMsg: 'connectSocket:fail ' + why })

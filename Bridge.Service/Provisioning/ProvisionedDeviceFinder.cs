@@ -1,0 +1,66 @@
+using System.Net;
+using Bridge.Service.Devices;
+
+namespace Bridge.Service.Provisioning;
+
+/// <summary>Waits for a device that was just given its Wi-Fi to show up in the bridge: found when
+/// it is in the registry (Tasmota discovery, Shelly on the broker, …), adopted once it is online
+/// and controllable. Recognises it by the address in the URL it reported, else by its hostname or
+/// name, else as the first device that appears after provisioning began.</summary>
+public sealed class ProvisionedDeviceFinder(DeviceRegistry registry, TimeProvider time)
+{
+    /// <summary>The device once adopted (or only found, if it never came online in time); null if
+    /// it did not appear within <paramref name="timeout"/>.</summary>
+    public async Task<Device?> WaitAsync(ProvisionVerdict verdict, IReadOnlySet<string> knownBefore, TimeSpan timeout,
+        Func<string, ValueTask> step, CancellationToken ct)
+    {
+        var changed = new SemaphoreSlim(0);
+        void OnChanged() => changed.Release();
+        void OnAvailability(Device d, bool up) => changed.Release();
+        registry.Changed += OnChanged;
+        registry.AvailabilityChanged += OnAvailability;
+        Device? found = null;
+        try
+        {
+            using var deadline = new CancellationTokenSource(timeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, ct);
+            while (true)
+            {
+                var match = registry.All().FirstOrDefault(d => Matches(d, verdict, knownBefore));
+                if (match is not null && found is null)
+                {
+                    found = match;
+                    await step(ProvisionSteps.Found).ConfigureAwait(false);
+                }
+                if (match is { Online: true })
+                {
+                    await step(ProvisionSteps.Adopted).ConfigureAwait(false);
+                    return match;
+                }
+                try
+                {
+                    await changed.WaitAsync(linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    return found;
+                }
+            }
+        }
+        finally
+        {
+            registry.Changed -= OnChanged;
+            registry.AvailabilityChanged -= OnAvailability;
+        }
+    }
+
+    private static bool Matches(Device d, ProvisionVerdict verdict, IReadOnlySet<string> knownBefore)
+    {
+        // 127.0.0.1 is every simulated device's address on one machine; any other is the device's own.
+        if (IPAddress.TryParse(verdict.Address, out var ip) && !ip.Equals(IPAddress.Loopback))
+            return d.Binding.TryGetValue("ip", out var bound) && bound == verdict.Address;
+        if (verdict.Hostname is { Length: > 0 } host && string.Equals(d.Id, host, StringComparison.OrdinalIgnoreCase)) return true;
+        if (knownBefore.Contains(d.Id)) return false;
+        return verdict.Name is not { Length: > 0 } name || string.Equals(d.Name, name, StringComparison.Ordinal) || verdict.Hostname is null;
+    }
+}
