@@ -18,27 +18,34 @@ public sealed class SimulatedHome : IAsyncDisposable
     private readonly Dictionary<string, SimulatedDevice> _byId;
     private readonly List<(ShellyDevice Device, ShellyHttpRpc Rpc)> _localRpc = [];
 
-    public SimulatedHome(IEnumerable<SimulatedDevice> devices, IEnumerable<SimulatedBulb>? bulbs = null)
+    public SimulatedHome(IEnumerable<SimulatedDevice> devices, IEnumerable<ILanTwin>? lan = null)
     {
         _devices = devices.ToList();
-        Bulbs = bulbs?.ToList() ?? [];
+        Lan = lan?.ToList() ?? [];
+        Bulbs = Lan.OfType<SimulatedBulb>().ToList();
         _byId = new Dictionary<string, SimulatedDevice>(StringComparer.Ordinal);
         foreach (var d in _devices)
             if (!_byId.TryAdd(d.Id, d)) throw new ArgumentException($"Two devices have the id '{d.Id}'.", nameof(devices));
-        if (Bulbs.GroupBy(b => b.YeelightId).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new ArgumentException($"Two bulbs have the id '{twice.Key}'.", nameof(bulbs));
+        if (Lan.GroupBy(b => b.DeviceId).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"Two LAN devices have the id '{twice.Key}'.", nameof(lan));
     }
 
     /// <summary>The MQTT devices (Tasmota, Shelly).</summary>
     public IReadOnlyList<SimulatedDevice> Devices => _devices;
 
-    /// <summary>Yeelight bulbs: no broker, their own sockets (see <see cref="BulbsOnMulticast"/>).</summary>
+    /// <summary>The devices that serve their own sockets, no broker (see <see cref="LanOnMulticast"/>).</summary>
+    public IReadOnlyList<ILanTwin> Lan { get; }
+
+    /// <summary>The Yeelight bulbs among <see cref="Lan"/>.</summary>
     public IReadOnlyList<SimulatedBulb> Bulbs { get; }
 
-    /// <summary>Bulbs answer the multicast search on 239.255.255.250:1982 (only inside a network
-    /// namespace whose loopback carries multicast); otherwise each answers a unicast search on a
-    /// loopback port of its own (<see cref="SimulatedBulb.UnicastSearchEndPoint"/>).</summary>
-    public bool BulbsOnMulticast { get; set; }
+    /// <summary>LAN devices answer their protocol's search on its own group or port (only inside a
+    /// network namespace whose loopback carries multicast); otherwise each answers a unicast search on a
+    /// loopback port of its own (<see cref="ILanTwin.UnicastSearchEndPoint"/>).</summary>
+    public bool LanOnMulticast { get; set; }
+
+    /// <summary>The same as <see cref="LanOnMulticast"/>.</summary>
+    public bool BulbsOnMulticast { get => LanOnMulticast; set => LanOnMulticast = value; }
 
     public SimulatedDevice this[string id] =>
         _byId.TryGetValue(id, out var d) ? d : throw new KeyNotFoundException($"No simulated device '{id}'.");
@@ -49,21 +56,8 @@ public sealed class SimulatedHome : IAsyncDisposable
     /// thermostat water heater and a Shelly plug (the same as <c>configs/scenarios/demo.json</c>).</summary>
     public static SimulatedHome Demo(TimeProvider? time = null)
     {
-        var lamp = new TasmotaLight("lamp-1", "Living room lamp", "4C11AE0D1A01", colorTemperature: true, time: time);
-        lamp.SetState(power: false, dimmer: 40, ctMireds: 370);
-        var hallway = new ShellyDimmer("shellydimmerg3-84fce63ad204", "Hallway lamp", time);
-        hallway.SetState(power: false, brightness: 60);
-        var ac = new TasmotaIrHvac("ac-1", "Bedroom air conditioner", "4C11AE0D1A02", time: time);
-        ac.SetState(power: false, mode: "Cool", fanSpeed: "Auto", target: 26, room: 27.5);
-        var heater = new TasmotaWaterHeater("water-heater-1", "Bathroom water heater", "4C11AE0D1A03", time: time);
-        heater.SetState(on: true, target: 50, water: 48);
-        var kettle = new ShellyPlug("shellyplusplugs-e86beae8b1c0", "Kettle plug", time);
-        kettle.SetState(power: false);
-        var desk = new SimulatedBulb("0x0000000007e1d001", "Study desk bulb", time);
-        desk.SetState(power: false, bright: 70, ct: 4000);
-        var bedside = new SimulatedBulb("0x0000000007e1d002", "Bedside bulb", time);
-        bedside.SetState(power: false, bright: 30, ct: 2700);
-        return new SimulatedHome([lamp, hallway, ac, heater, kettle], [desk, bedside]);
+        // Each protocol's part of the demo home lives with its simulated devices.
+        return new SimulatedHome([.. TasmotaDemo.Devices(time), .. ShellyDemo.Devices(time)], YeelightDemo.Bulbs(time));
     }
 
     /// <summary>The devices a scenario describes (a file path, or the JSON text itself). Throws
@@ -118,7 +112,7 @@ public sealed class SimulatedHome : IAsyncDisposable
     /// and opens every bulb; returns when all are connected and announced.</summary>
     public async Task StartAsync(string host, int port, CancellationToken ct = default)
     {
-        foreach (var b in Bulbs) await b.StartAsync(BulbsOnMulticast).ConfigureAwait(false);
+        foreach (var twin in Lan) await twin.StartAsync(LanOnMulticast).ConfigureAwait(false);
         foreach (var d in _devices) d.UseBroker(host, port);
         var options = new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = ct };
         await Parallel.ForEachAsync(_devices.Where(d => !d.StartOffline && d.ConnectsOnStart), options,
@@ -140,6 +134,6 @@ public sealed class SimulatedHome : IAsyncDisposable
         foreach (var (_, rpc) in _localRpc) await rpc.DisposeAsync().ConfigureAwait(false);
         var options = new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism };
         await Parallel.ForEachAsync(_devices, options, async (d, _) => await d.DisposeAsync().ConfigureAwait(false)).ConfigureAwait(false);
-        foreach (var b in Bulbs) await b.DisposeAsync().ConfigureAwait(false);
+        foreach (var twin in Lan) await twin.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -1,31 +1,40 @@
 using Bridge.Service.Devices;
-using Bridge.Service.Discovery;
 using Bridge.Service.Mqtt;
 using Bridge.Simulator;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Service.Demo;
 
-/// <summary>Starts the simulated home on the embedded broker and reports ready once the bridge
-/// has found every simulated device online.</summary>
+/// <summary>Starts the simulated home, made of each protocol module's demo devices, on the embedded
+/// broker and reports ready once the bridge has found every simulated device online.</summary>
 public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broker, IOptions<MqttOptions> mqtt,
-    DeviceRegistry registry, UdpDiscoveryHost udp, TimeProvider time, ILogger<DemoHome> log) : IHostedService, IAsyncDisposable
+    DeviceRegistry registry, IEnumerable<IDemoDevices> modules, TimeProvider time, ILogger<DemoHome> log) : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(20);
     private SimulatedHome? _home;
+    private string[] _expected = [];
 
     public SimulatedHome? Home => _home;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled) return;
-        _home = options.Value.Lamps > 0 ? SimulatedHome.Lamps(options.Value.Lamps, time) : SimulatedHome.Demo(time);
         var (host, port) = mqtt.Value.ClientTarget(broker.Port);
-        await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
-        // The demo binds loopback only, where a host has no multicast: the bridge searches each bulb by unicast.
-        foreach (var bulb in _home.Bulbs)
-            if (bulb.UnicastSearchEndPoint is { } at) udp.AddTarget("yeelight", at);
-        log.LogInformation("Simulated home started: {Count} devices", _home.Devices.Count + _home.Bulbs.Count);
+        if (options.Value.Lamps > 0)
+        {
+            // The load-test home: N Tasmota lamps and nothing else.
+            _home = SimulatedHome.Lamps(options.Value.Lamps, time);
+            await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
+            _expected = _home.Devices.Select(d => d.Id).ToArray();
+        }
+        else
+        {
+            var parts = modules.Select(m => (Module: m, Devices: m.Create(time))).ToArray();
+            _home = new SimulatedHome(parts.SelectMany(p => p.Devices.Mqtt), parts.SelectMany(p => p.Devices.Lan));
+            await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
+            _expected = parts.SelectMany(p => p.Module.Started(p.Devices)).ToArray();
+        }
+        log.LogInformation("Simulated home started: {Count} devices", _home.Devices.Count + _home.Lan.Count);
     }
 
     /// <summary>Completes when every simulated device is known, online and controllable: it has
@@ -34,9 +43,7 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
     public async Task WaitFoundAsync(CancellationToken ct)
     {
         if (_home is null) return;
-        var ids = _home.Devices.Select(d => d.Id)
-            .Concat(udp.IsSearching("yeelight") ? _home.Bulbs.Where(b => !b.StartOffline).Select(b => b.DeviceId) : [])
-            .ToArray();
+        var ids = _expected;
         var found = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Check()
         {

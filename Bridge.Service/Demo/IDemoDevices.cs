@@ -20,5 +20,6 @@ public interface IDemoDevices
     /// broadcast, so a search goes to each twin's <see cref="ILanTwin.UnicastSearchEndPoint"/>). Returns
     /// the ids of the devices the demo waits for before it prints <c>Local API:</c> (none when this
     /// protocol's discovery is off).</summary>
-    IEnumerable<string> Started(DemoDevices mine);
+    IEnumerable<string> Started(DemoDevices mine) =>
+        mine.Mqtt.Where(d => !d.StartOffline).Select(d => d.Id).Concat(mine.Lan.Where(t => !t.StartOffline).Select(t => t.DeviceId));
 }

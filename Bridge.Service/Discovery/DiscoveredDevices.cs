@@ -74,7 +74,7 @@ public sealed class DiscoveredDevices(DeviceRegistry registry, MdnsMatchers matc
             if (added) _byId[found.Id] = new Entry(found);
             else entry!.Device = found;
         }
-        if (added) log.LogInformation("Found {Protocol} device {DeviceId} at {Address}:{Port} by its {Source} search", found.Protocol, found.Id, found.Address, found.Port, found.Source);
+        if (added) log.LogInformation("Found {Protocol} device {DeviceId} at {Address}:{Port} (source: {Source})", found.Protocol, found.Id, found.Address, found.Port, found.Source);
         else if (moved) log.LogInformation("Device {DeviceId} moved to {Address}:{Port}", found.Id, found.Address, found.Port);
         if (added || moved) Changed?.Invoke(found, true);
     }

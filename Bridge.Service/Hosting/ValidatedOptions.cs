@@ -31,7 +31,8 @@ public static class ValidatedOptions
     /// for it (e.g. a module's own <see cref="IValidateOptions{T}"/> that needs other services).</summary>
     public static IServiceCollection AddValidatedOptions<T>(this IServiceCollection services, IConfiguration config, string section) where T : class
     {
-        services.Configure<T>(config.GetSection(section));
+        // Bound from the host's configuration (the one in the container), whichever a caller passed.
+        services.AddOptions<T>().BindConfiguration(section);
         if (!services.Any(s => s.ImplementationInstance is OptionsCheck<T>)) services.AddSingleton<IStartupCheck>(new OptionsCheck<T>(section));
         return services;
     }

@@ -76,6 +76,7 @@ public sealed class ProtocolBuilder(IServiceCollection services, IConfiguration 
     {
         Services.AddSingleton<T>();
         Services.AddSingleton<IDeviceAdopter>(sp => sp.GetRequiredService<T>());
+        Services.AddSingleton(new AdoptableProtocol(Name));
         return this;
     }
 

@@ -8,7 +8,7 @@ namespace Bridge.Simulator.Yeelight;
 /// <summary>A Yeelight colour-temperature bulb on real sockets: answers the search and sends NOTIFY
 /// adverts (UDP), takes commands on its TCP control port, sends <c>props</c> notifications to every
 /// connected client after each change, keeps the bulbs' command quota, and injects faults.</summary>
-public sealed class SimulatedBulb : IAsyncDisposable
+public sealed class SimulatedBulb : ILanTwin
 {
     /// <summary>The simulated answer when the quota is spent. The real bulbs' wording is not documented
     /// (PROTOCOLS.md §6.2); the bridge only looks for "quota" in it, and keeps within the quota anyway.</summary>
@@ -91,6 +91,8 @@ public sealed class SimulatedBulb : IAsyncDisposable
         ControlPort = _control.EndPoint.Port;
         await _search.AnnounceAsync().ConfigureAwait(false);
     }
+
+    Task ILanTwin.StartAsync(bool multicast) => StartAsync(multicast);
 
     /// <summary>A change made elsewhere (the Yeelight app, the wall switch): every client gets props.</summary>
     public Task ChangeAsync(bool? power = null, int? bright = null, int? ct = null) => ApplyAsync(power, bright, ct);

@@ -17,7 +17,8 @@ public sealed class ShellyModule : IProtocolModule
             .Driver<ShellyDriver>()
             .Hosted<ShellyIngress>()
             .Mdns(new ShellyMdnsMatcher())
-            .Adopter<ShellyAdopter>();
+            .Adopter<ShellyAdopter>()
+            .Demo<ShellyDemoDevices>();
         // Each call has its own timeout (Adopt:RpcTimeout, on the injected clock); devices are on the LAN, never behind a proxy.
         protocol.Services.AddHttpClient<ShellyLocalRpc>(c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None });

@@ -11,5 +11,6 @@ public sealed class TasmotaModule : IProtocolModule
     public void Register(ProtocolBuilder protocol) => protocol
         .Driver<TasmotaDriver>()
         .Hosted<TasmotaIngress>()
-        .Mdns(new TasmotaMdnsMatcher());
+        .Mdns(new TasmotaMdnsMatcher())
+        .Demo<TasmotaDemoDevices>();
 }

@@ -13,5 +13,6 @@ public sealed class YeelightModule : IProtocolModule
         .Options<YeelightOptions>(YeelightOptions.Section, o => o.Validate())
         .Hosted<YeelightBulbs>()
         .Driver<YeelightDriver>()
-        .UdpDiscovery<YeelightLanSearch>();
+        .UdpDiscovery<YeelightLanSearch>()
+        .Demo<YeelightDemoDevices>();
 }
