@@ -25,6 +25,7 @@ public sealed class ClientSession : IRelayedSession
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
     private volatile bool _closedByBridge;
+    private volatile bool _closedByClient;
 
     public ClientSession(WebSocket socket, IBridgeRoute link, RelayOptions options, RelayMetrics metrics, Func<bool> mayForward)
     {
@@ -43,7 +44,8 @@ public sealed class ClientSession : IRelayedSession
         var copy = RelayedFrame.Copy(frame, receivedAt);
         if (_outgoing.Writer.TryWrite(copy)) return true;
         copy.Release();
-        return false;
+        // A client that has closed takes no more frames; it is not too slow.
+        return _closedByClient;
     }
 
     /// <summary>The bridge ended the session (or the link went away): send what is queued, then close.</summary>
@@ -67,7 +69,18 @@ public sealed class ClientSession : IRelayedSession
             var receiving = ReceiveLoopAsync(stop.Token);
             // Whichever ends first ends the session: the client leaving, or the bridge closing it.
             await Task.WhenAny(receiving, sender).ConfigureAwait(false);
-            if (!receiving.IsCompleted && _closedByBridge)
+            if (receiving.IsCompletedSuccessfully && _socket.State == WebSocketState.CloseReceived && !_closedByBridge)
+            {
+                // The client closed: answer its close frame (RFC 6455 §5.5.1) after what is already queued
+                // for it, echoing its code, so it sees a normal close and not a dropped connection (1006).
+                _closeStatus = _socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure;
+                _closeReason = "";
+                _closedByClient = true;
+                _outgoing.Writer.TryComplete();
+                try { await sender.WaitAsync(TimeSpan.FromSeconds(5), stop.Token).ConfigureAwait(false); }
+                catch (TimeoutException) { }
+            }
+            else if (!receiving.IsCompleted && _closedByBridge)
             {
                 // Our close frame is out; give the client a moment to answer it. Aborting at once
                 // could reset the connection and make the client lose the close code.
@@ -140,7 +153,7 @@ public sealed class ClientSession : IRelayedSession
     private async Task SendLoopAsync(CancellationToken ct)
     {
         await RelayedFramePump.RunAsync(_outgoing.Reader, _socket, WebSocketMessageType.Text, _metrics.ToClientResidence, ct).ConfigureAwait(false);
-        if (_closedByBridge && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        if ((_closedByBridge || _closedByClient) && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));

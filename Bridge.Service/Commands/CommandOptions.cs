@@ -9,7 +9,7 @@ public sealed class CommandOptions
     public TimeSpan ConfirmTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Commands allowed to wait for one device before new ones get <c>busy</c>.</summary>
-    public int MaxQueuedPerDevice { get; set; } = 64;
+    public int MaxQueuedPerDevice { get; set; } = 256;
 
     public IEnumerable<string> Validate()
     {

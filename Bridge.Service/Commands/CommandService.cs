@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 
 namespace Bridge.Service.Commands;
 
-/// <summary>The command path: validate against the profile, serialise per device, send through
-/// the driver, and complete only on the device's own matching report.</summary>
+/// <summary>The command path: validate against the profile, join the device's pending list as its
+/// driver's concurrency trait allows, send through the driver, and answer with the state the device
+/// confirmed for this command (its own matching report, or its correlated reply).</summary>
 public sealed class CommandService(
     DeviceRegistry registry,
     DriverCatalog drivers,
@@ -18,59 +19,97 @@ public sealed class CommandService(
 {
     private readonly CommandOptions _options = options.Value;
 
-    public async Task<KeyValuePair<string, StateValue>[]> SetAsync(string deviceId, JsonElement requested, CancellationToken ct)
+    /// <summary>Validates the command, joins it to the device's pending list and sends it. The task
+    /// returned is the command's own answer, which its caller waits on directly: answers are released
+    /// in sending order, and a caller still busy sending could otherwise take its answer after a later
+    /// command's caller took theirs. So the sending runs on its own.</summary>
+    public Task<KeyValuePair<string, StateValue>[]> SetAsync(string deviceId, JsonElement requested, CancellationToken ct)
+    {
+        try
+        {
+            var (command, queue, device, driver, changes) = Join(deviceId, requested, ct);
+            _ = SendAsync(command, queue, device, driver, changes, ct);
+            return command.Completion;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return Task.FromCanceled<KeyValuePair<string, StateValue>[]>(ct);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<KeyValuePair<string, StateValue>[]>(e);
+        }
+    }
+
+    private (PendingCommand, DeviceCommandQueue, Device, IDeviceDriver, List<Change>) Join(string deviceId, JsonElement requested, CancellationToken ct)
     {
         if (!registry.TryGet(deviceId, out var device)) throw new CommandFailedException(CommandFailure.Unknown(deviceId));
         var changes = Validate(device, requested);
         if (!device.Online) throw new CommandFailedException(CommandFailure.Offline(deviceId, device.OfflineReason));
+        ct.ThrowIfCancellationRequested();
         var driver = drivers.Get(device.Protocol);
+        var mode = driver.Concurrency(device);
+        if (mode == CommandConcurrency.Correlated && driver is not ICorrelatedDriver)
+            throw new InvalidOperationException($"driver '{driver.Name}' says correlated but confirms no reply");
 
-        if (Interlocked.Increment(ref device.QueuedCommands) > _options.MaxQueuedPerDevice)
+        var expected = new KeyValuePair<string, StateValue>[changes.Count];
+        for (var i = 0; i < changes.Count; i++)
+            expected[i] = new(changes[i].Capability.Name, driver.Expected(device, changes[i].Capability, changes[i].Value));
+
+        DeviceCommandQueue queue;
+        PendingCommand command;
+        lock (device.Sync)
         {
-            Interlocked.Decrement(ref device.QueuedCommands);
-            throw new CommandFailedException(new(ErrorCodes.Busy, $"device '{deviceId}' has {_options.MaxQueuedPerDevice} commands waiting"));
+            if (!device.Online) throw new CommandFailedException(CommandFailure.Offline(deviceId, device.OfflineReason));
+            queue = device.Pending as DeviceCommandQueue ?? (DeviceCommandQueue)(device.Pending = new DeviceCommandQueue(device, _options.ConfirmTimeout, log));
+            if (queue.CountLocked >= _options.MaxQueuedPerDevice)
+                throw new CommandFailedException(new(ErrorCodes.Busy, $"device '{deviceId}' has {_options.MaxQueuedPerDevice} commands waiting"));
+            command = queue.AddLocked(expected, mode);
+            // One deadline covers waiting for earlier commands, sending and the confirmation.
+            command.ArmDeadline(time, _options.ConfirmTimeout);
         }
-        var started = time.GetTimestamp();
-        var gateTaken = false;
+        command.ArmCancellation(ct);
+        return (command, queue, device, driver, changes);
+    }
+
+    /// <summary>Sends when the command's turn comes; every way it can go wrong ends the command.</summary>
+    private async Task SendAsync(PendingCommand command, DeviceCommandQueue queue, Device device, IDeviceDriver driver, List<Change> changes, CancellationToken ct)
+    {
         try
         {
-            // One deadline covers waiting for earlier commands and the device's confirmation.
-            if (!await device.CommandGate.WaitAsync(_options.ConfirmTimeout, ct).ConfigureAwait(false))
-                throw new CommandFailedException(CommandFailure.TimedOut(deviceId, _options.ConfirmTimeout));
-            gateTaken = true;
-
-            var expected = new KeyValuePair<string, StateValue>[changes.Count];
-            for (var i = 0; i < changes.Count; i++)
-                expected[i] = new(changes[i].Capability.Name, driver.Expected(device, changes[i].Capability, changes[i].Value));
-            var pending = new PendingCommand(expected);
-            lock (device.Sync)
+            if (!await command.Turn.ConfigureAwait(false)) return;
+            if (driver is ICorrelatedDriver correlated && queue.Correlated)
             {
-                if (!device.Online) throw new CommandFailedException(CommandFailure.Offline(deviceId, device.OfflineReason));
-                device.Pending = pending;
+                var reply = await correlated.SendConfirmedAsync(device, changes, command.Aborted).ConfigureAwait(false);
+                registry.ApplyReport(device, reply is KeyValuePair<string, StateValue>[] a ? a : reply.ToArray());
+                queue.Confirm(command, Overlay(device.StateSnapshot(), reply));
             }
-            try
-            {
-                await driver.SendAsync(device, changes, ct).ConfigureAwait(false);
-                var remaining = _options.ConfirmTimeout - time.GetElapsedTime(started);
-                if (remaining <= TimeSpan.Zero) throw new TimeoutException();
-                return await pending.Completion.WaitAsync(remaining, time, ct).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                log.LogWarning("Device {DeviceId} did not confirm within {Timeout}", deviceId, _options.ConfirmTimeout);
-                throw new CommandFailedException(CommandFailure.TimedOut(deviceId, _options.ConfirmTimeout));
-            }
-            finally
-            {
-                lock (device.Sync)
-                    if (device.Pending == pending) device.Pending = null;
-            }
+            else await driver.SendAsync(device, changes, ct).ConfigureAwait(false);
         }
-        finally
+        catch (CommandFailedException e)
         {
-            if (gateTaken) device.CommandGate.Release();
-            Interlocked.Decrement(ref device.QueuedCommands);
+            queue.Fail(command, e, fromSender: true);
         }
+        catch (OperationCanceledException e)
+        {
+            // The deadline or the client's leaving already ended the command; anything else is the driver's.
+            queue.Fail(command, ct.IsCancellationRequested ? new OperationCanceledException(ct) : e, fromSender: true);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Driver {Driver} failed sending to {DeviceId}", driver.Name, device.Id);
+            queue.Fail(command, new CommandFailedException(new(ErrorCodes.Internal, $"sending to '{device.Id}' failed")), fromSender: true);
+        }
+    }
+
+    /// <summary>The device's state with the values a correlated reply confirmed for this command on top,
+    /// so a report that came in between from a later command cannot stand in for this one's answer.</summary>
+    private static KeyValuePair<string, StateValue>[] Overlay(KeyValuePair<string, StateValue>[] state, IReadOnlyList<KeyValuePair<string, StateValue>> confirmed)
+    {
+        for (var i = 0; i < state.Length; i++)
+            foreach (var (name, value) in confirmed)
+                if (string.Equals(state[i].Key, name, StringComparison.Ordinal)) state[i] = new(name, value);
+        return state;
     }
 
     private static List<Change> Validate(Device device, JsonElement requested)

@@ -1,6 +1,5 @@
 using Bridge.Protocols.Api;
 using Bridge.Protocols.Model;
-using Bridge.Service.Commands;
 
 namespace Bridge.Service.Devices;
 
@@ -31,9 +30,9 @@ public sealed class Device
     public string? OfflineReason { get; internal set; }
 
     internal object Sync { get; } = new();
-    internal SemaphoreSlim CommandGate { get; } = new(1, 1);
-    internal int QueuedCommands;
-    internal PendingCommand? Pending { get; set; }
+    /// <summary>The commands waiting for this device, created by the command path on first use;
+    /// set and read under <see cref="Sync"/>.</summary>
+    internal IPendingCommands? Pending { get; set; }
     internal Dictionary<string, StateValue> MutableState => _state;
 
     public bool TryGetState(string capability, out StateValue value)

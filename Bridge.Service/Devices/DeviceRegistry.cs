@@ -75,9 +75,13 @@ public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger
     public bool Remove(string id)
     {
         if (!_devices.TryRemove(id, out var device)) return false;
-        Commands.PendingCommand? pending;
-        lock (device.Sync) pending = device.Pending;
-        pending?.Fail(Commands.CommandFailure.Offline(id));
+        IPendingCommands? pending;
+        lock (device.Sync)
+        {
+            pending = device.Pending;
+            pending?.DeviceGoneLocked();
+        }
+        pending?.Release();
         foreach (var l in _listeners) l.Removed(device);
         Changed?.Invoke();
         return true;
@@ -89,7 +93,7 @@ public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger
     {
         if (report.IsEmpty) return;
         KeyValuePair<string, StateValue>[]? changedState = null;
-        Commands.PendingCommand? confirmed = null;
+        IPendingCommands? pending;
         lock (device.Sync)
         {
             var state = device.MutableState;
@@ -103,9 +107,10 @@ public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger
                 }
             }
             if (changed) changedState = device.SnapshotLocked();
-            if (device.Pending is { } pending && pending.Observe(report, device)) confirmed = pending;
+            pending = device.Pending;
+            pending?.ObserveLocked(report);
         }
-        confirmed?.Complete();
+        pending?.Release();
         if (changedState is not null)
         {
             foreach (var l in _listeners) l.StateChanged(device, changedState);
@@ -118,7 +123,7 @@ public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger
     /// to it fail with it, and it is logged once when it changes.</summary>
     public void SetOnline(Device device, bool online, string? reason = null)
     {
-        Commands.PendingCommand? failed;
+        IPendingCommands? failed;
         bool changed;
         lock (device.Sync)
         {
@@ -129,8 +134,9 @@ public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger
             if (!changed && !(reasonChanged && newReason is not null)) return;
             device.Online = online;
             failed = online ? null : device.Pending;
+            failed?.DeviceGoneLocked();
         }
-        failed?.Fail(Commands.CommandFailure.Offline(device.Id, reason));
+        failed?.Release();
         if (online) log.LogInformation("Device {DeviceId} is online", device.Id);
         else if (reason is null) log.LogWarning("Device {DeviceId} went offline", device.Id);
         else log.LogWarning("Device {DeviceId} is offline: {Reason}", device.Id, reason);

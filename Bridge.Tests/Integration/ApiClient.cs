@@ -16,6 +16,12 @@ public sealed class ApiClient : IAsyncDisposable
     private readonly Task _receiver;
     private readonly CancellationTokenSource _stop = new();
     private int _nextId;
+    // ClientWebSocket takes one send at a time; requests may be sent from many tasks at once.
+    private readonly SemaphoreSlim _sending = new(1, 1);
+
+    /// <summary>Ids of the requests in the order they went out, and of the replies in the order they came.</summary>
+    public ConcurrentQueue<string> SentIds { get; } = new();
+    public ConcurrentQueue<string> RepliedIds { get; } = new();
 
     private ApiClient(ClientWebSocket socket)
     {
@@ -46,7 +52,7 @@ public sealed class ApiClient : IAsyncDisposable
         node["id"] = id;
         var waiter = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiting[id] = waiter;
-        await SendTextAsync(node.ToJsonString());
+        await SendTextAsync(node.ToJsonString(), id);
         return await waiter.Task.WaitAsync(timeout ?? DefaultTimeout);
     }
 
@@ -63,15 +69,34 @@ public sealed class ApiClient : IAsyncDisposable
         return await _unmatched.Reader.ReadAsync(cts.Token);
     }
 
-    public async Task SendTextAsync(string text)
+    public Task SendTextAsync(string text) => SendTextAsync(text, null);
+
+    private async Task SendTextAsync(string text, string? id)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
-        await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None);
+        await _sending.WaitAsync();
+        try
+        {
+            if (id is not null) SentIds.Enqueue(id);
+            await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+        finally
+        {
+            _sending.Release();
+        }
     }
 
     public async Task SendBytesAsync(byte[] bytes, WebSocketMessageType type = WebSocketMessageType.Text)
     {
-        await _socket.SendAsync(bytes, type, true, CancellationToken.None);
+        await _sending.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(bytes, type, true, CancellationToken.None);
+        }
+        finally
+        {
+            _sending.Release();
+        }
     }
 
     /// <summary>Waits for the first event that satisfies <paramref name="match"/>, skipping others.</summary>
@@ -119,7 +144,11 @@ public sealed class ApiClient : IAsyncDisposable
                 var element = JsonDocument.Parse(buffer.AsMemory(0, length)).RootElement.Clone();
                 if (element.TryGetProperty("event", out _)) _events.Writer.TryWrite(element);
                 else if (element.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String &&
-                         _waiting.TryRemove(id.GetString()!, out var waiter)) waiter.TrySetResult(element);
+                         _waiting.TryRemove(id.GetString()!, out var waiter))
+                {
+                    RepliedIds.Enqueue(id.GetString()!);
+                    waiter.TrySetResult(element);
+                }
                 else _unmatched.Writer.TryWrite(element);
             }
         }
