@@ -33,6 +33,8 @@ PACKAGES=(mosquitto socat python3 python3-zeroconf iproute2 python3-pymodbus pyt
 PACKAGES+=(python3-miio)
 # household: timers run in IANA time zones, read from the system's zone files.
 PACKAGES+=(tzdata)
+# Broker accounts (issue 15): the real mosquitto_pub/mosquitto_sub against the embedded broker.
+PACKAGES+=(mosquitto-clients)
 TEST_TIMEOUT=50m        # the whole dotnet test run
 HANG_TIMEOUT=${BRIDGE_TEST_HANG_TIMEOUT:-10m}  # one test that long: blame-hang kills the test host, the run fails
 

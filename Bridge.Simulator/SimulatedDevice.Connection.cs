@@ -70,7 +70,7 @@ public abstract partial class SimulatedDevice
 
     private async Task ConnectCoreAsync(CancellationToken ct)
     {
-        var link = new DeviceLink(_host!, _port, ClientId, WillTopic, WillPayload, OnMessageAsync, OnLinkLost);
+        var link = new DeviceLink(_host!, _port, ClientId, Account, WillTopic, WillPayload, OnMessageAsync, OnLinkLost);
         try
         {
             await link.ConnectAsync(CommandFilter, CommandQos, ct).ConfigureAwait(false);

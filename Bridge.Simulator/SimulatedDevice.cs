@@ -15,6 +15,8 @@ public abstract partial class SimulatedDevice : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private volatile DeviceLink? _link;
     private string? _host;
+    private volatile string? _username;
+    private volatile string? _password;
     private int _port;
     private volatile bool _offline;
     private int _reconnecting;
@@ -64,6 +66,18 @@ public abstract partial class SimulatedDevice : IAsyncDisposable
     /// <summary>Raised with true once the device has connected and announced itself, and with false when its
     /// connection is gone (told to go offline, or lost; after a loss the reconnect timer is already running).</summary>
     public event Action<bool>? ConnectionChanged;
+
+    /// <summary>The broker account the device connects with from its next connect on (Tasmota's
+    /// <c>MqttUser</c>/<c>MqttPassword</c>); null: none (anonymous). A Shelly uses its MQTT settings' user/pass
+    /// when they name one.</summary>
+    public void UseAccount(string? username, string? password)
+    {
+        _username = username;
+        _password = password;
+    }
+
+    /// <summary>The user name and password for the next connect.</summary>
+    private protected virtual (string? Username, string? Password) Account => (_username, _password);
 
     /// <summary>Current simulated state in contract terms (power "on"/"off", brightness, color_temp in kelvin,
     /// mode, fan_speed, target_temperature, current_temperature).</summary>

@@ -6,6 +6,8 @@
 #
 #   tools/bench-bridge.sh [CONNSxINFLIGHTxCOUNT ...]      e.g. 1x1x5000 10x100x50000 scene
 #   LAMPS=100 (default) sets the home's size; PRIME=20000 the unmeasured warm-up commands.
+#   ACCOUNTS=on (default): each lamp connects with a broker account of its own, confined to its own
+#   topics (the bridge's default); ACCOUNTS=off: Mqtt:AllowAnonymous=true and lamps without accounts.
 # Everything runs on loopback; every process started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,10 +31,24 @@ cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 
 PORT=$(free_port)
 TOKEN=$(dotnet $BRIDGE token --name bench --scope control --Data:Dir="$DIR")
-dotnet $BRIDGE --Api:Bind=127.0.0.1 --Api:Port=0 --Mqtt:Bind=127.0.0.1 --Mqtt:Port="$PORT" --Data:Dir="$DIR" >"$DIR/bridge.log" 2>&1 &
+BROKER_ARGS=(--Mqtt:AllowAnonymous=true)
+SIM_ARGS=()
+if [[ ${ACCOUNTS:-on} == on ]]; then
+    # One account by hand per lamp (Mqtt:Accounts, with Tasmota's rights), its password in a file of its own.
+    BROKER_ARGS=()
+    mkdir -m 700 "$DIR/accounts"
+    for i in $(seq "$LAMPS"); do
+        (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$DIR/accounts/lamp-$i")
+        export "BRIDGE__Mqtt__Accounts__${i}__Username=lamp-$i" "BRIDGE__Mqtt__Accounts__${i}__PasswordFile=$DIR/accounts/lamp-$i" \
+            "BRIDGE__Mqtt__Accounts__${i}__Protocol=tasmota" "BRIDGE__Mqtt__Accounts__${i}__Device=lamp-$i" \
+            "BRIDGE__Mqtt__Accounts__${i}__Mac=$(printf '02DB%08X' "$i")"
+    done
+    SIM_ARGS=(--accounts "$DIR/accounts")
+fi
+dotnet $BRIDGE --Api:Bind=127.0.0.1 --Api:Port=0 --Mqtt:Bind=127.0.0.1 --Mqtt:Port="$PORT" --Data:Dir="$DIR" "${BROKER_ARGS[@]}" >"$DIR/bridge.log" 2>&1 &
 BRIDGE_PID=$!; PIDS+=($BRIDGE_PID)
 wait_for "$DIR/bridge.log" "Local API" 30
-dotnet $SIM devices --mqtt "mqtt://127.0.0.1:$PORT" --lamps "$LAMPS" >"$DIR/sim.log" 2>&1 &
+dotnet $SIM devices --mqtt "mqtt://127.0.0.1:$PORT" --lamps "$LAMPS" "${SIM_ARGS[@]}" >"$DIR/sim.log" 2>&1 &
 SIM_PID=$!; PIDS+=($SIM_PID)
 wait_for "$DIR/sim.log" "devices connected" 60
 URL=$(grep -oP 'Local API: \K\S+' "$DIR/bridge.log")
@@ -64,4 +80,4 @@ raw.update(scenario=spec, bridge_cpu_us_per_cmd=round(per(bridge), 1), sim_cpu_u
 print(json.dumps(raw))
 PY
 done
-echo "{\"bridge_rss_kb\": $(awk '/VmRSS/ {print $2}' /proc/$BRIDGE_PID/status), \"lamps\": $LAMPS}"
+echo "{\"bridge_rss_kb\": $(awk '/VmRSS/ {print $2}' /proc/$BRIDGE_PID/status), \"lamps\": $LAMPS, \"accounts\": \"${ACCOUNTS:-on}\"}"

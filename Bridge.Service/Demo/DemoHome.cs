@@ -8,7 +8,7 @@ namespace Bridge.Service.Demo;
 /// <summary>Starts the simulated home, made of each protocol module's demo devices, on the embedded
 /// broker and reports ready once the bridge has found every simulated device online.</summary>
 public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broker, IOptions<MqttOptions> mqtt,
-    DeviceRegistry registry, IEnumerable<IDemoDevices> modules, TimeProvider time, ILogger<DemoHome> log) : IHostedService, IAsyncDisposable
+    Mqtt.Accounts.DeviceAccounts accounts, DeviceRegistry registry, IEnumerable<IDemoDevices> modules, TimeProvider time, ILogger<DemoHome> log) : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan FindTimeout = TimeSpan.FromSeconds(20);
     private SimulatedHome? _home;
@@ -24,6 +24,7 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
         {
             // The load-test home: N Tasmota lamps and nothing else.
             _home = SimulatedHome.Lamps(options.Value.Lamps, time);
+            if (mqtt.Value.Embedded) DemoAccounts.Give(_home, accounts);
             await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
             _expected = _home.Devices.Select(d => d.Id).ToArray();
         }
@@ -31,6 +32,7 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
         {
             var parts = modules.Select(m => (Module: m, Devices: m.Create(time))).ToArray();
             _home = new SimulatedHome(parts.SelectMany(p => p.Devices.Mqtt), parts.SelectMany(p => p.Devices.Lan));
+            if (mqtt.Value.Embedded) DemoAccounts.Give(_home, accounts);
             await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
             _expected = parts.SelectMany(p => p.Module.Started(p.Devices)).ToArray();
         }

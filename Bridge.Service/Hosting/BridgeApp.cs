@@ -1,5 +1,6 @@
 using System.Net;
 using Bridge.Service.Api;
+using Bridge.Service.Metrics;
 using Bridge.Service.Demo;
 using Bridge.Service.Devices;
 using Bridge.Service.Security;
@@ -29,6 +30,7 @@ public sealed class BridgeApp : IAsyncDisposable
 
         var profiles = ProfileCatalog.Load(Serial.SerialOptions.ProfileDirOf(builder.Configuration), problems);
 
+        var metricsListener = MetricsListener.Of(builder.Configuration);
         // Kestrel's options are built with the host, before the options checks run: a bad address
         // here is left to those checks to report.
         builder.WebHost.ConfigureKestrel(k =>
@@ -37,6 +39,8 @@ public sealed class BridgeApp : IAsyncDisposable
             try { builder.Configuration.GetSection(ApiOptions.Section).Bind(api); }
             catch (InvalidOperationException) { return; }
             if (IPAddress.TryParse(api.Bind, out var bind) && api.Port is >= 0 and <= 65535) k.Listen(bind, api.Port);
+            // After the API's: the API's address is the first the server reports (ApiUrl, the mDNS announcement).
+            MetricsListener.Listen(k, metricsListener);
         });
         builder.Host.UseSystemd();
         // Serilog writes the console; the default console provider would print everything twice.
@@ -61,6 +65,7 @@ public sealed class BridgeApp : IAsyncDisposable
             ((IDisposable)web).Dispose();
             return null;
         }
+        web.UseMetricsListener(metricsListener is not null);
         web.MapBridgeApi();
         return new BridgeApp(web);
     }

@@ -58,6 +58,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<MalformedPayloadLog>();
 
         services.AddSingleton<EmbeddedBroker>();
+        Mqtt.Accounts.AccountServices.AddBrokerAccounts(services, config);
         var embedded = string.IsNullOrWhiteSpace(config[$"{MqttOptions.Section}:{nameof(MqttOptions.Url)}"]);
         if (embedded)
         {

@@ -80,6 +80,14 @@ public sealed class ProtocolBuilder(IServiceCollection services, IConfiguration 
         return this;
     }
 
+    /// <summary>What this protocol's devices may publish and subscribe to on the embedded broker, each with
+    /// the account the bridge makes for it (<see cref="Mqtt.Accounts.DeviceAccounts"/>).</summary>
+    public ProtocolBuilder MqttRights<T>() where T : class, Mqtt.Accounts.IMqttDeviceRights
+    {
+        Services.AddSingleton<Mqtt.Accounts.IMqttDeviceRights, T>();
+        return this;
+    }
+
     /// <summary>The simulated devices of this protocol that <c>--demo</c> starts.</summary>
     public ProtocolBuilder Demo<T>() where T : class, IDemoDevices
     {

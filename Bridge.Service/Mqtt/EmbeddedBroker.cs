@@ -1,12 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
+using Bridge.Service.Mqtt.Accounts;
 using Microsoft.Extensions.Options;
 using MQTTnet.Server;
 
 namespace Bridge.Service.Mqtt;
 
-/// <summary>The embedded MQTTnet broker, started when no external broker is configured.</summary>
-public sealed class EmbeddedBroker(IOptions<MqttOptions> options, ILogger<EmbeddedBroker> log) : IHostedService, IAsyncDisposable
+/// <summary>The embedded MQTTnet broker, started when no external broker is configured. It admits only
+/// accounts (<see cref="BrokerAccessControl"/>) unless <c>Mqtt:AllowAnonymous</c> is set.</summary>
+public sealed class EmbeddedBroker(IOptions<MqttOptions> options, BrokerAccessControl access, AccountBook accounts, ILogger<EmbeddedBroker> log) : IHostedService, IAsyncDisposable
 {
     private MqttServer? _server;
 
@@ -32,8 +34,14 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, ILogger<Embedd
         if (bind.AddressFamily == AddressFamily.InterNetwork)
             serverOptions.DefaultEndpointOptions.BoundInterNetworkV6Address = IPAddress.None;
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        // Before the in-process link's own handler, so what is refused here never reaches the drivers.
+        access.Attach(_server);
         await _server.StartAsync().ConfigureAwait(false);
         log.LogInformation("Embedded MQTT broker listening on {Address}:{Port}", bind, Port);
+        if (o.AllowAnonymous)
+            log.LogWarning("Mqtt:AllowAnonymous is on: any client on the network may connect to the broker without an account, command every device and forge its reports; turn it off once devices have accounts");
+        else
+            log.LogInformation("Embedded MQTT broker admits {Count} accounts ({ByHand} by hand); clients without one are refused", accounts.Count, o.Accounts.Count);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Bridge.Service.Commands;
+using Bridge.Service.Mqtt.Accounts;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
@@ -31,7 +32,7 @@ public sealed class EmbeddedBrokerLink(EmbeddedBroker broker, ILogger<EmbeddedBr
         if (!_connected || server is null)
             throw new CommandFailedException(new CommandFailure(Protocols.Api.ErrorCodes.DeviceOffline, "the MQTT broker is not running"));
         var message = CommandMessage.Build(topic, payload);
-        await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = ClientId }, ct).ConfigureAwait(false);
+        await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = ClientId, CustomSessionItems = BrokerAccessControl.BridgeSession }, ct).ConfigureAwait(false);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -54,7 +55,8 @@ public sealed class EmbeddedBrokerLink(EmbeddedBroker broker, ILogger<EmbeddedBr
 
     private Task OnPublish(InterceptingPublishEventArgs e)
     {
-        if (e.ClientId != ClientId)
+        // Refused publishes (BrokerAccessControl runs first) are not the devices' word; the bridge's own are not news to it.
+        if (e.ProcessPublish && !ReferenceEquals(e.SessionItems, BrokerAccessControl.BridgeSession))
             _dispatcher.Dispatch(new MqttMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, e.ApplicationMessage.Retain));
         return Task.CompletedTask;
     }

@@ -16,6 +16,13 @@ public sealed class MqttOptions
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Let clients without a user name into the embedded broker with every right (the behaviour
+    /// before accounts); warned about at every start. A client that gives a user name is checked anyway.</summary>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>Accounts made by hand (<c>Mqtt:Accounts:&lt;n&gt;:…</c>), besides those the bridge makes per device.</summary>
+    public List<Accounts.MqttAccountOptions> Accounts { get; set; } = [];
+
     public bool Embedded => string.IsNullOrWhiteSpace(Url);
 
     public IEnumerable<string> Validate()
@@ -29,6 +36,10 @@ public sealed class MqttOptions
         if (Port is < 0 or > 65535) yield return $"Mqtt:Port must be 0..65535, not {Port}";
         if (KeepAlive < TimeSpan.FromSeconds(1)) yield return "Mqtt:KeepAlive must be at least 1 s";
         if (MaxReconnectDelay < TimeSpan.FromSeconds(1)) yield return "Mqtt:MaxReconnectDelay must be at least 1 s";
+        for (var i = 0; i < Accounts.Count; i++)
+            foreach (var problem in Accounts[i].Validate(i)) yield return problem;
+        foreach (var twice in Accounts.Where(a => !string.IsNullOrEmpty(a.Username)).GroupBy(a => a.Username).Where(g => g.Count() > 1))
+            yield return $"Mqtt:Accounts: the user name '{twice.Key}' is given twice";
     }
 
     /// <summary>Host and port of the broker the bridge's client connects to.</summary>

@@ -32,4 +32,21 @@ public static class TopicFilter
         }
         return t == topic.Length;
     }
+
+    /// <summary>Whether every topic <paramref name="requested"/> (a filter) can match is also matched by
+    /// <paramref name="allowed"/>: what a subscription right must hold for a SUBSCRIBE to be granted.</summary>
+    public static bool Covers(string allowed, string requested)
+    {
+        var a = allowed.Split('/');
+        var r = requested.Split('/');
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] == "#") return true;
+            if (i >= r.Length) return false;
+            if (r[i] == "#") return false;
+            if (a[i] == "+") continue;
+            if (r[i] == "+" || a[i] != r[i]) return false;
+        }
+        return a.Length == r.Length;
+    }
 }

@@ -20,7 +20,8 @@ public sealed class ImprovClient(ImprovLine line, TimeProvider time)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, ct);
         while (!linked.IsCancellationRequested)
         {
-            await line.SendAsync(w => ImprovRpc.WriteCommand(w, ImprovCommand.RequestCurrentState, []), linked.Token).ConfigureAwait(false);
+            // Sent on the caller's token: the deadline ends the waiting, never a write half-way.
+            await line.SendAsync(w => ImprovRpc.WriteCommand(w, ImprovCommand.RequestCurrentState, []), ct).ConfigureAwait(false);
             using var nap = new CancellationTokenSource(Resend, time);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(linked.Token, nap.Token);
             while (await line.NextAsync(wait.Token).ConfigureAwait(false) is { } packet)
@@ -49,7 +50,7 @@ public sealed class ImprovClient(ImprovLine line, TimeProvider time)
     {
         using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, ct);
-        await line.SendAsync(w => ImprovRpc.WriteCommand(w, command, payload), linked.Token).ConfigureAwait(false);
+        await line.SendAsync(w => ImprovRpc.WriteCommand(w, command, payload), ct).ConfigureAwait(false);
         var results = new List<string[]>();
         while (await line.NextAsync(linked.Token).ConfigureAwait(false) is { } packet)
         {

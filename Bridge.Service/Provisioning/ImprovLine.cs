@@ -55,7 +55,7 @@ public sealed class ImprovLine : IAsyncDisposable
             await _port.WriteAsync(buffer.WrittenMemory, ct).ConfigureAwait(false);
             await _port.FlushAsync(ct).ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
         {
             throw new ProvisionFailedException($"the serial port stopped working while sending ({e.Message}); was the device unplugged?");
         }

@@ -84,7 +84,7 @@ public sealed class ImprovProvisioner(ISerialPortOpener opener, IOptions<Provisi
             if (packet is null || time.GetElapsedTime(lastPoll) >= StatePoll)
             {
                 lastPoll = time.GetTimestamp();
-                await client.Line.SendAsync(w => ImprovRpc.WriteCommand(w, ImprovCommand.RequestCurrentState, []), linked.Token).ConfigureAwait(false);
+                await client.Line.SendAsync(w => ImprovRpc.WriteCommand(w, ImprovCommand.RequestCurrentState, []), ct).ConfigureAwait(false);
                 if (packet is null) continue;
             }
             switch (packet.Type)

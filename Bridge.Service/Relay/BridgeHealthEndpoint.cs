@@ -24,6 +24,14 @@ public static class BridgeHealthEndpoint
             Metric(s, "bridge_relay_connects_total", "counter", "Successful relay handshakes.", link?.Connects ?? 0);
             Metric(s, "bridge_relay_sessions_total", "counter", "Sessions the relay asked to open.", counters?.Opens ?? 0);
             Metric(s, "bridge_relay_sessions_refused_total", "counter", "Relayed sessions the bridge refused (bad token).", counters?.Refused ?? 0);
+            // Broker accounts: counts only, never a user name (a device account's user name is its id).
+            if (services.GetService<Mqtt.Accounts.BrokerAccessControl>() is { } access)
+            {
+                Metric(s, "bridge_mqtt_accounts", "gauge", "Accounts the embedded broker admits.", services.GetRequiredService<Mqtt.Accounts.AccountBook>().Count);
+                Metric(s, "bridge_mqtt_refused_connects_total", "counter", "MQTT connections refused (no account, wrong password).", access.RefusedConnects);
+                Metric(s, "bridge_mqtt_refused_publishes_total", "counter", "MQTT publishes refused (outside the account's rights).", access.RefusedPublishes);
+                Metric(s, "bridge_mqtt_refused_subscriptions_total", "counter", "MQTT subscriptions refused (outside the account's rights).", access.RefusedSubscriptions);
+            }
             commands.Render(s);
             return Results.Text(s.ToString(), "text/plain; version=0.0.4");
         });

@@ -1,13 +1,15 @@
 namespace Bridge.Simulator.Cli;
 
-/// <summary><c>devices --mqtt mqtt://host:port [--scenario FILE | --lamps N | --bulbs N] [--yeelight-multicast] [--mdns]</c>:
+/// <summary><c>devices --mqtt mqtt://host:port [--scenario FILE | --lamps N | --bulbs N] [--accounts DIR] [--yeelight-multicast] [--mdns]</c>:
 /// runs simulated devices until cancelled, printing <c>Simulator: &lt;n&gt; devices connected</c> once they
 /// are all announced, after one <c>Simulator: yeelight ...</c> line per bulb saying where it listens. Shelly
 /// devices with a local RPC print its URL; <c>--mdns</c> also announces them on mDNS (multicast on
-/// loopback: run it only inside a network namespace of your own, see docs/simulator.md).</summary>
+/// loopback: run it only inside a network namespace of your own, see docs/simulator.md). With
+/// <c>--accounts DIR</c>, a device whose id names a file in DIR connects as that user with the file's first
+/// line as its password (as a Tasmota's MqttUser/MqttPassword), so passwords never appear on a command line.</summary>
 public static class DevicesCommand
 {
-    public const string Usage = "usage: devices [--mqtt mqtt://127.0.0.1:1883] [--scenario FILE | --lamps N | --bulbs N] [--yeelight-multicast] [--mdns]";
+    public const string Usage = "usage: devices [--mqtt mqtt://127.0.0.1:1883] [--scenario FILE | --lamps N | --bulbs N] [--accounts DIR] [--yeelight-multicast] [--mdns]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -18,6 +20,7 @@ public static class DevicesCommand
         int? bulbs = null;
         var multicast = false;
         var mdns = false;
+        string? accounts = null;
         for (var i = 0; i < args.Length; i++)
         {
             string? Next() => i + 1 < args.Length ? args[++i] : null;
@@ -43,6 +46,14 @@ public static class DevicesCommand
                     break;
                 case "--yeelight-multicast": multicast = true; break;
                 case "--mdns": mdns = true; break;
+                case "--accounts":
+                    accounts = Next();
+                    if (!Directory.Exists(accounts))
+                    {
+                        stderr.WriteLine($"--accounts needs a directory of password files, not '{accounts}'. " + Usage);
+                        return 2;
+                    }
+                    break;
                 default:
                     stderr.WriteLine($"unknown option '{args[i]}'. " + Usage);
                     return 2;
@@ -61,6 +72,7 @@ public static class DevicesCommand
                 : scenario is not null ? SimulatedHome.FromScenario(scenario) : SimulatedHome.Demo();
             // Multicast only where loopback carries it: inside a network namespace (tools/in-netns.sh).
             home.BulbsOnMulticast = multicast;
+            if (accounts is not null) UseAccounts(home, accounts);
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or IOException)
         {
@@ -99,6 +111,16 @@ public static class DevicesCommand
             }
         }
         return 0;
+    }
+
+    /// <summary>Each device with a password file named after its id connects as that user.</summary>
+    private static void UseAccounts(SimulatedHome home, string dir)
+    {
+        foreach (var device in home.Devices)
+        {
+            var file = Path.Combine(dir, device.Id);
+            if (File.Exists(file)) device.UseAccount(device.Id, File.ReadLines(file).First().TrimEnd('\r'));
+        }
     }
 
     public static bool TryParseBroker(string url, out string host, out int port)

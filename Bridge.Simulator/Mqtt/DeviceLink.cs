@@ -17,11 +17,11 @@ internal sealed class DeviceLink : IAsyncDisposable
     private int _closing;
 
     public DeviceLink(
-        string host, int port, string clientId, string willTopic, byte[] willPayload,
+        string host, int port, string clientId, (string? Username, string? Password) account, string willTopic, byte[] willPayload,
         Func<DeviceLink, MqttApplicationMessage, Task> onMessage, Action<DeviceLink> onLost)
     {
         EndPoint endPoint = IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port) : new DnsEndPoint(host, port);
-        _options = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder()
             .WithClientId(clientId)
             .WithProtocolVersion(MqttProtocolVersion.V311) // what Tasmota and Shelly firmware speak
             .WithEndPoint(endPoint)
@@ -37,8 +37,9 @@ internal sealed class DeviceLink : IAsyncDisposable
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
             .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithCleanSession(true)
-            .Build();
+            .WithCleanSession(true);
+        if (account.Username is not null) builder.WithCredentials(account.Username, account.Password);
+        _options = builder.Build();
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += e => onMessage(this, e.ApplicationMessage);
         _client.DisconnectedAsync += e =>

@@ -55,6 +55,8 @@ public abstract partial class ShellyDevice : SimulatedDevice
     private protected abstract void Press(ref ComponentChange change);
 
     private protected override string ClientId => _activeMqtt.ClientId ?? Id;
+    private protected override (string? Username, string? Password) Account =>
+        _activeMqtt.User is { Length: > 0 } user ? (user, _activeMqtt.Password) : base.Account;
     private protected override string WillTopic => _topics.Online;
     private protected override byte[] WillPayload => FalseText;
     private protected override string CommandFilter => _topics.Rpc;

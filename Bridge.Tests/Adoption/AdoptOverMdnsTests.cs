@@ -19,10 +19,9 @@ public sealed class AdoptOverMdnsTests(ITestOutputHelper output)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private const string Id = "shellyplusplugs-a8032ab0e2e1";
 
-    [Fact]
+    [NetnsFact]
     public async Task A_Shelly_found_by_mDNS_is_adopted_and_then_switched_with_confirmed_state()
     {
-        if (NetnsOnly.Skip(output)) return;
         await using var bridge = await TestBridge.StartAsync(null, false);
         var discovered = bridge.App.Services.GetRequiredService<DiscoveredDevices>();
         var found = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -32,6 +32,12 @@ public sealed class AdoptTests
         var port = bridge.App.Services.GetRequiredService<EmbeddedBroker>().Port;
         Assert.Equal($"127.0.0.1:{port}", shelly.Device.MqttConfig.Server);
         Assert.True(shelly.Device.IsConnected);
+        // It came back with an account of its own (the broker refuses clients without one), kept only hashed.
+        Assert.Equal(shelly.Id, shelly.Device.MqttConfig.User);
+        var password = shelly.Device.MqttConfig.Password!;
+        Assert.Equal(32, password.Length);
+        foreach (var file in Directory.EnumerateFiles(bridge.DataDir, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal)))
+            Assert.DoesNotContain(password, File.ReadAllText(file));
 
         var devices = await client.RequestAsync(new { op = "devices" });
         Assert.Contains(devices.GetProperty("devices").EnumerateArray(), d => d.GetProperty("id").GetString() == shelly.Id);

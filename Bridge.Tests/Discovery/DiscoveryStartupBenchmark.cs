@@ -13,10 +13,9 @@ public sealed class DiscoveryStartupBenchmark(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    [Fact]
+    [NetnsFact]
     public async Task A_hundred_mdns_devices_and_twenty_bulbs_are_all_found_after_start()
     {
-        if (NetnsOnly.Skip(output)) return;
         await using var crowd = await MdnsShellyCrowd.StartAsync(100);
         await using var rig = await YeelightRig.StartAsync(20, multicast: true);
         var discovered = rig.Bridge.App.Services.GetRequiredService<DiscoveredDevices>();

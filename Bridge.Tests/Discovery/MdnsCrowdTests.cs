@@ -13,10 +13,9 @@ public sealed class MdnsCrowdTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    [Fact]
+    [NetnsFact]
     public async Task A_hundred_simulated_Shellies_are_found_and_a_goodbye_drops_one()
     {
-        if (NetnsOnly.Skip(output)) return;
         await using var crowd = await MdnsShellyCrowd.StartAsync(100);
         var clock = Stopwatch.StartNew();
         await using var bridge = await TestBridge.StartAsync(null, false);

@@ -26,10 +26,9 @@ public sealed class MdnsQuerierTests(ITestOutputHelper output)
         Assert.Equal(System.Text.Json.JsonValueKind.Array, reply.GetProperty("found").ValueKind);
     }
 
-    [Fact]
+    [NetnsFact]
     public async Task Finds_a_Shelly_that_python_zeroconf_registers_and_drops_it_on_goodbye()
     {
-        if (NetnsOnly.Skip(output)) return;
         await using var bridge = await TestBridge.StartAsync();
         var discovered = bridge.App.Services.GetRequiredService<DiscoveredDevices>();
         const string id = "shellyplus1-a8032ab12345";
@@ -56,10 +55,9 @@ public sealed class MdnsQuerierTests(ITestOutputHelper output)
         Assert.DoesNotContain(reply.GetProperty("found").EnumerateArray(), e => e.GetProperty("id").GetString() == id);
     }
 
-    [Fact]
+    [NetnsFact]
     public async Task Finds_ESPHome_and_identifiable_http_devices_but_not_others()
     {
-        if (NetnsOnly.Skip(output)) return;
         await using var bridge = await TestBridge.StartAsync();
         var discovered = bridge.App.Services.GetRequiredService<DiscoveredDevices>();
         var esphome = Changed(discovered, "kitchen-sensor", true);
@@ -72,10 +70,9 @@ public sealed class MdnsQuerierTests(ITestOutputHelper output)
         Assert.DoesNotContain(discovered.List(), d => d.Device.Name == "My NAS");
     }
 
-    [Fact]
+    [NetnsFact]
     public async Task A_device_that_python_zeroconf_registers_with_IPv4_and_IPv6_is_listed_with_both_IPv4_as_address()
     {
-        if (NetnsOnly.Skip(output)) return;
         await using var bridge = await TestBridge.StartAsync();
         var discovered = bridge.App.Services.GetRequiredService<DiscoveredDevices>();
         const string id = "shellyplus1-a8032ab16666";

@@ -16,10 +16,9 @@ public sealed class MdnsResponderTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    [Fact]
+    [NetnsFact]
     public async Task Python_zeroconf_browses_and_resolves_the_bridge()
     {
-        if (NetnsOnly.Skip(output)) return;
         var clock = Stopwatch.StartNew();
         await using var bridge = await TestBridge.StartAsync();
         var ad = await Wait.ForAsync(bridge.App.Services.GetRequiredService<MdnsResponder>().Announced, Timeout, "the mDNS announcement");
@@ -39,10 +38,9 @@ public sealed class MdnsResponderTests(ITestOutputHelper output)
         Assert.Contains("127.0.0.1", root.GetProperty("addresses").EnumerateArray().Select(a => a.GetString()));
     }
 
-    [Fact]
+    [NetnsFact]
     public async Task A_legacy_unicast_query_gets_a_unicast_reply_with_its_id()
     {
-        if (NetnsOnly.Skip(output)) return;
         await using var bridge = await TestBridge.StartAsync();
         var ad = await Wait.ForAsync(bridge.App.Services.GetRequiredService<MdnsResponder>().Announced, Timeout, "the mDNS announcement");
 
@@ -58,10 +56,9 @@ public sealed class MdnsResponderTests(ITestOutputHelper output)
         Assert.Contains(reply.Additionals, r => r.Type == DnsType.A && r.Name == ad.Host);
     }
 
-    [Fact]
+    [NetnsFact]
     public async Task Shutdown_says_goodbye_with_TTL_0()
     {
-        if (NetnsOnly.Skip(output)) return;
         using var listener = JoinedListener();
         var bridge = await TestBridge.StartAsync();
         BridgeAdvertisement ad;
@@ -77,10 +74,9 @@ public sealed class MdnsResponderTests(ITestOutputHelper output)
         Assert.All(goodbye.Answers, r => Assert.Equal(0u, r.Ttl));
     }
 
-    [Fact]
+    [NetnsFact]
     public async Task Probes_then_announces_twice_a_second_apart()
     {
-        if (NetnsOnly.Skip(output)) return;
         using var listener = JoinedListener();
         await using var bridge = await TestBridge.StartAsync();
         var id = bridge.App.BridgeId;

@@ -11,7 +11,7 @@ namespace Bridge.Tests.Discovery;
 
 /// <summary>The beacon for iOS WeChat, with a real UDP client: unicast to loopback everywhere,
 /// broadcast only in the test network namespace.</summary>
-public sealed class UdpBeaconTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class UdpBeaconTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private TestBridge _bridge = null!;
@@ -63,10 +63,9 @@ public sealed class UdpBeaconTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("last", reply.GetProperty("request").GetString());
     }
 
-    [Fact]
+    [NetnsFact]
     public async Task A_broadcast_discover_is_answered_in_the_namespace()
     {
-        if (NetnsOnly.Skip(output)) return;
         using var client = new UdpClient(new IPEndPoint(IPAddress.Any, 0)) { EnableBroadcast = true };
         var reply = await AskAsync(client, """{"op":"discover","id":"b"}""", new IPEndPoint(IPAddress.Broadcast, _port));
         Assert.Equal(_bridge.App.BridgeId, reply.GetProperty("id").GetString());

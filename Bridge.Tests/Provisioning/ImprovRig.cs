@@ -60,6 +60,10 @@ public sealed class ImprovRig : IAsyncDisposable
         if (!AppearsAfterJoining) return null;
         var broker = Bridge.App.Services.GetRequiredService<EmbeddedBroker>();
         var plug = new TasmotaRelayPlug(JoinedId, "Porch plug", "A0B1C2" + Random.Shared.Next(0x100000, 0xFFFFFF).ToString("X6")) { IpAddress = Device.Address };
+        // The broker admits only accounts: the plug gets its own, as Tasmota adoption would give it (MqttUser/MqttPassword).
+        var account = Bridge.App.Services.GetRequiredService<Bridge.Service.Mqtt.Accounts.DeviceAccounts>()
+            .CreateFor("tasmota", JoinedId, new Dictionary<string, string> { ["mac"] = plug.Mac });
+        plug.UseAccount(account.Username, account.Password);
         lock (_joined) _joined.Add(plug);
         await plug.ConnectAsync("127.0.0.1", broker.Port, ct);
         return null;

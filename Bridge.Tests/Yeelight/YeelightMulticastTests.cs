@@ -13,10 +13,9 @@ public sealed class YeelightMulticastTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    [Fact]
+    [NetnsFact]
     public async Task Twenty_bulbs_are_found_by_the_multicast_search_soon_after_start()
     {
-        if (NetnsOnly.Skip(output)) return;
         await using var rig = await YeelightRig.StartAsync(20, multicast: true, extra: ["--Discovery:Yeelight:SearchInterval=01:00:00", "--Discovery:Yeelight:MaxSearchInterval=01:00:00"]);
         var discovered = rig.Bridge.App.Services.GetRequiredService<DiscoveredDevices>();
         await rig.WaitRegistryAsync(() => rig.Bulbs.All(b => discovered.List().Any(d => d.Device.Id == b.DeviceId)), Timeout, "every bulb discovered");
@@ -27,10 +26,9 @@ public sealed class YeelightMulticastTests(ITestOutputHelper output)
         Assert.All(rig.Bulbs, b => Assert.Single(discovered.List(), d => d.Device.Id == b.DeviceId && d.Device.Protocol == "yeelight" && d.Adopted));
     }
 
-    [Fact]
+    [NetnsFact]
     public async Task A_bulb_that_appears_later_is_found_by_its_notify_advert()
     {
-        if (NetnsOnly.Skip(output)) return;
         // One search at start, the next an hour later: only the advert can find the late bulb.
         await using var rig = await YeelightRig.StartAsync(0, multicast: true, extra: ["--Discovery:Yeelight:SearchInterval=01:00:00", "--Discovery:Yeelight:MaxSearchInterval=01:00:00"]);
         var late = YeelightRig.MakeBulbs(1)[0];
@@ -39,10 +37,9 @@ public sealed class YeelightMulticastTests(ITestOutputHelper output)
         await rig.WaitRegistryAsync(() => rig.Registry.TryGet(late.DeviceId, out var d) && d.Online, Timeout, "the late bulb online");
     }
 
-    [Fact]
+    [NetnsFact]
     public async Task A_bulb_at_a_new_address_is_updated_not_duplicated()
     {
-        if (NetnsOnly.Skip(output)) return;
         await using var rig = await YeelightRig.StartAsync(1, multicast: true, extra: ["--Discovery:Yeelight:ReconnectMin=00:00:00.2", "--Discovery:Yeelight:ReconnectMax=00:00:01"]);
         await rig.WaitAllOnlineAsync(Timeout);
         var bulb = rig.Bulbs[0];

@@ -5,6 +5,7 @@ using Bridge.Service.Adoption;
 using Bridge.Service.Devices;
 using Bridge.Service.Discovery;
 using Bridge.Service.Mqtt;
+using Bridge.Service.Mqtt.Accounts;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Service.Drivers.Shelly;
@@ -16,6 +17,7 @@ public sealed class ShellyAdopter(
     DeviceRegistry registry,
     ShellyLocalRpc rpc,
     EmbeddedBroker embedded,
+    DeviceAccounts accounts,
     IOptions<MqttOptions> mqtt,
     IOptions<AdoptOptions> options,
     TimeProvider time,
@@ -44,6 +46,7 @@ public sealed class ShellyAdopter(
             throw new AdoptFailedException(ErrorCodes.ProvisionFailed,
                 "the external broker needs an account and the bridge does not give a device its own: set Adopt:DeviceMqttUser and Adopt:DeviceMqttPassword to an account for devices. Nothing was changed on the device");
         var device = new IPEndPoint(found.Address, found.Port);
+        var account = AccountFor(id);
         // Listen before the reboot, so a device quicker than this code is not missed.
         var online = new TaskCompletionSource<Device>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnAvailability(Device d, bool up)
@@ -56,7 +59,7 @@ public sealed class ShellyAdopter(
         {
             try
             {
-                await rpc.CallAsync(device, "MQTT.SetConfig", w => WriteMqttConfig(w, broker, id), o.RpcTimeout, ct).ConfigureAwait(false);
+                await rpc.CallAsync(device, "MQTT.SetConfig", w => WriteMqttConfig(w, broker, id, account), o.RpcTimeout, ct).ConfigureAwait(false);
             }
             catch (ShellyUnreachableException e)
             {
@@ -110,10 +113,26 @@ public sealed class ShellyAdopter(
         }
     }
 
+    /// <summary>With the embedded broker, the device's own account (a new password at every adoption); with an
+    /// external one, none (Adopt:DeviceMqttUser, if set, is used).</summary>
+    private MqttCredentials? AccountFor(string id)
+    {
+        if (!mqtt.Value.Embedded) return null;
+        try
+        {
+            return accounts.CreateFor(ShellyDriver.DriverName, id);
+        }
+        catch (ArgumentException e)
+        {
+            log.LogWarning("Adopting {DeviceId} failed: no MQTT account can be made for it ({Reason}); nothing was changed on the device", id, e.Message);
+            throw new AdoptFailedException(ErrorCodes.ProvisionFailed, $"no MQTT account can be made for '{Short(id)}' ({e.Message}). Nothing was changed on the device");
+        }
+    }
+
     /// <summary>MQTT.SetConfig params: on, this broker, the device id as client id and topic prefix (how the
-    /// Shelly driver finds it), JSON-RPC notifications on. With an external broker, the device account
-    /// (Adopt:DeviceMqttUser), never the bridge's own.</summary>
-    private void WriteMqttConfig(Utf8JsonWriter w, string broker, string id)
+    /// Shelly driver finds it), JSON-RPC notifications on, and the device's account: its own on the embedded
+    /// broker, the device account (Adopt:DeviceMqttUser) on an external one, never the bridge's own.</summary>
+    private void WriteMqttConfig(Utf8JsonWriter w, string broker, string id, MqttCredentials? account)
     {
         var o = mqtt.Value;
         w.WriteStartObject("config");
@@ -125,11 +144,16 @@ public sealed class ShellyAdopter(
         w.WriteBoolean("status_ntf", false);
         w.WriteBoolean("enable_rpc", true);
         w.WriteBoolean("enable_control", true);
-        var account = options.Value;
-        if (!o.Embedded && !string.IsNullOrEmpty(account.DeviceMqttUser))
+        var adopt = options.Value;
+        if (account is not null)
         {
-            w.WriteString("user", account.DeviceMqttUser);
-            w.WriteString("pass", account.DeviceMqttPassword);
+            w.WriteString("user", account.Username);
+            w.WriteString("pass", account.Password);
+        }
+        else if (!o.Embedded && !string.IsNullOrEmpty(adopt.DeviceMqttUser))
+        {
+            w.WriteString("user", adopt.DeviceMqttUser);
+            w.WriteString("pass", adopt.DeviceMqttPassword);
         }
         w.WriteEndObject();
     }

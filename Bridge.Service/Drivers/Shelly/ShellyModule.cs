@@ -16,6 +16,7 @@ public sealed class ShellyModule : IProtocolModule
             .Singleton<ShellyRpcClient>()
             .Driver<ShellyDriver>()
             .Hosted<ShellyIngress>()
+            .MqttRights<ShellyMqttRights>()
             .Mdns(new ShellyMdnsMatcher())
             .Adopter<ShellyAdopter>()
             .Demo<ShellyDemoDevices>();

@@ -21,12 +21,15 @@ public sealed class ShellyRpcClient
     {
         _mqtt = mqtt;
         _time = time;
-        Source = "devicebridge-" + identity.Id;
+        Source = SourceOf(identity);
         _nextId = Random.Shared.Next(1, 1 << 20);
     }
 
     /// <summary>Our RPC <c>src</c>; replies arrive on <c>&lt;Source&gt;/rpc</c>.</summary>
     public string Source { get; }
+
+    /// <summary>The <c>src</c> of the bridge with that identity (also for those who must not depend on the client).</summary>
+    public static string SourceOf(BridgeIdentity identity) => "devicebridge-" + identity.Id;
 
     /// <summary>Takes a reply frame off the wire. False when nobody waits for it.</summary>
     public bool Deliver(ShellyFrame frame)

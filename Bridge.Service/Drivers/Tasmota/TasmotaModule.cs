@@ -11,6 +11,7 @@ public sealed class TasmotaModule : IProtocolModule
     public void Register(ProtocolBuilder protocol) => protocol
         .Driver<TasmotaDriver>()
         .Hosted<TasmotaIngress>()
+        .MqttRights<TasmotaMqttRights>()
         .Mdns(new TasmotaMdnsMatcher())
         .Demo<TasmotaDemoDevices>();
 }
