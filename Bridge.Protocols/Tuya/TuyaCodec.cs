@@ -63,17 +63,17 @@ public sealed class TuyaCodec(TuyaVersion version, byte[] localKey)
         }
     }
 
-    /// <summary>Reads the message at the start of <paramref name="input"/>. A frame whose
-    /// integrity check failed, or whose payload does not decrypt, is <see cref="TuyaDecodeStatus.Invalid"/>
-    /// with the reason; <paramref name="consumed"/> says how much to drop either way.</summary>
+    /// <summary>Reads the message at the start of <paramref name="input"/>. A frame whose HMAC or
+    /// GCM tag fails, or whose payload does not decrypt, is <see cref="TuyaDecodeStatus.Unauthentic"/>;
+    /// garbage is <see cref="TuyaDecodeStatus.Invalid"/>; both with the reason, and
+    /// <paramref name="consumed"/> says how much to drop either way.</summary>
     public TuyaDecodeStatus TryRead(ReadOnlySpan<byte> input, bool fromDevice, out TuyaMessage message, out int consumed, out string error)
     {
         message = default;
-        var status = TryPeekCommand(input, out var command)
-            ? TuyaFrameCodec.TryDecode(input, Integrity, KeyFor(command), fromDevice, out var frame, out consumed, out error)
-            : TuyaFrameCodec.TryDecode(input, Integrity, KeyFor(0), fromDevice, out frame, out consumed, out error);
+        TuyaFrameCodec.TryPeekHeader(input, out _, out var command);
+        var status = TuyaFrameCodec.TryDecode(input, Integrity, KeyFor(command), fromDevice, out var frame, out consumed, out error);
         if (status != TuyaDecodeStatus.Frame) return status;
-        if (!TryOpen(frame.Command, frame.Payload, out var plain, out error)) return TuyaDecodeStatus.Invalid;
+        if (!TryOpen(frame.Command, frame.Payload, out var plain, out error)) return TuyaDecodeStatus.Unauthentic;
         message = new TuyaMessage(frame.Sequence, frame.Command, frame.ReturnCode, plain);
         return TuyaDecodeStatus.Frame;
     }
@@ -163,16 +163,6 @@ public sealed class TuyaCodec(TuyaVersion version, byte[] localKey)
 
     private static byte[] StripHeader(byte[] plain) =>
         plain.Length >= HeaderBytes && plain[0] == (byte)'3' && plain[1] == (byte)'.' && plain[3] == 0 ? plain[HeaderBytes..] : plain;
-
-    private static bool TryPeekCommand(ReadOnlySpan<byte> input, out uint command)
-    {
-        command = 0;
-        if (input.Length < 14) return false;
-        var is6699 = input[2] == 0x66;
-        var at = is6699 ? 10 : 8;
-        command = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(input[at..]);
-        return true;
-    }
 
     /// <summary>AES-128-ECB with PKCS#7. A new instance per call: it is cheap next to a network
     /// round trip, and a shared one would need locking.</summary>

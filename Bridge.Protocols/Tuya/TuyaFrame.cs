@@ -12,9 +12,13 @@ public enum TuyaDecodeStatus
     NeedMore,
     /// <summary>A whole frame whose CRC, HMAC or GCM tag checked out.</summary>
     Frame,
-    /// <summary>Not a good frame here (no prefix, bad length or suffix, or its CRC/HMAC/GCM tag
-    /// failed): drop the bytes consumed and try again.</summary>
+    /// <summary>Not a good frame here (no prefix, bad length or suffix, a CRC that fails): drop
+    /// the bytes consumed and try again.</summary>
     Invalid,
+    /// <summary>A whole, well-formed frame that was not made with this key: its HMAC or GCM tag
+    /// fails, or its payload does not decrypt (or, 3.1, its signature fails). Drop it; from a
+    /// device, it means the key the bridge holds is not the device's.</summary>
+    Unauthentic,
 }
 
 /// <summary>How a frame's integrity is protected, which follows from the protocol version.</summary>

@@ -115,7 +115,7 @@ public static class TuyaFrameCodec
         byte[] body;
         if (gcm)
         {
-            if (!TryOpenGcm(whole, key, out body, out error)) return TuyaDecodeStatus.Invalid;
+            if (!TryOpenGcm(whole, key, out body, out error)) return TuyaDecodeStatus.Unauthentic;
         }
         else
         {
@@ -125,9 +125,9 @@ public static class TuyaFrameCodec
             if (integrity == TuyaIntegrity.Hmac)
             {
                 Span<byte> mac = stackalloc byte[HmacBytes];
-                if (key.IsEmpty) { error = "no HMAC key"; return TuyaDecodeStatus.Invalid; }
+                if (key.IsEmpty) { error = "no HMAC key"; return TuyaDecodeStatus.Unauthentic; }
                 HMACSHA256.HashData(key, covered, mac);
-                if (!CryptographicOperations.FixedTimeEquals(mac, check)) { error = "HMAC mismatch"; return TuyaDecodeStatus.Invalid; }
+                if (!CryptographicOperations.FixedTimeEquals(mac, check)) { error = "HMAC mismatch"; return TuyaDecodeStatus.Unauthentic; }
             }
             else if (Crc32.HashToUInt32(covered) != BinaryPrimitives.ReadUInt32BigEndian(check))
             {
@@ -169,6 +169,20 @@ public static class TuyaFrameCodec
             return false;
         }
         error = "";
+        return true;
+    }
+
+    /// <summary>The sequence number and command of the frame header at the start of
+    /// <paramref name="input"/>, without checking anything else.</summary>
+    public static bool TryPeekHeader(ReadOnlySpan<byte> input, out uint sequence, out uint command)
+    {
+        sequence = command = 0;
+        if (input.Length < 18) return false;
+        var prefix = BinaryPrimitives.ReadUInt32BigEndian(input);
+        if (prefix != Prefix55AA && prefix != Prefix6699) return false;
+        var gcm = prefix == Prefix6699;
+        sequence = BinaryPrimitives.ReadUInt32BigEndian(input[(gcm ? 6 : 4)..]);
+        command = BinaryPrimitives.ReadUInt32BigEndian(input[(gcm ? 10 : 8)..]);
         return true;
     }
 

@@ -5,7 +5,8 @@ namespace Bridge.Service.Commands;
 /// <summary>Why a command failed, in the API's terms.</summary>
 public sealed record CommandFailure(string Code, string Message)
 {
-    public static CommandFailure Offline(string device) => new(ErrorCodes.DeviceOffline, $"device '{device}' is offline");
+    public static CommandFailure Offline(string device, string? reason = null) =>
+        new(ErrorCodes.DeviceOffline, reason is null ? $"device '{device}' is offline" : $"device '{device}' is offline: {reason}");
     public static CommandFailure Unknown(string device) => new(ErrorCodes.UnknownDevice, $"no device '{device}'");
     public static CommandFailure TimedOut(string device, TimeSpan after) =>
         new(ErrorCodes.Timeout, $"device '{device}' did not confirm within {after.TotalSeconds:0.###} s");

@@ -45,7 +45,7 @@ public sealed class CommandService(
     {
         if (!registry.TryGet(deviceId, out var device)) throw new CommandFailedException(CommandFailure.Unknown(deviceId));
         var changes = Validate(device, requested);
-        if (!device.Online) throw new CommandFailedException(CommandFailure.Offline(deviceId));
+        if (!device.Online) throw new CommandFailedException(CommandFailure.Offline(deviceId, device.OfflineReason));
         ct.ThrowIfCancellationRequested();
         var driver = drivers.Get(device.Protocol);
         var mode = driver.Concurrency(device);
@@ -60,7 +60,7 @@ public sealed class CommandService(
         PendingCommand command;
         lock (device.Sync)
         {
-            if (!device.Online) throw new CommandFailedException(CommandFailure.Offline(deviceId));
+            if (!device.Online) throw new CommandFailedException(CommandFailure.Offline(deviceId, device.OfflineReason));
             queue = device.Pending as DeviceCommandQueue ?? (DeviceCommandQueue)(device.Pending = new DeviceCommandQueue(device, _options.ConfirmTimeout, log));
             if (queue.CountLocked >= _options.MaxQueuedPerDevice)
                 throw new CommandFailedException(new(ErrorCodes.Busy, $"device '{deviceId}' has {_options.MaxQueuedPerDevice} commands waiting"));

@@ -96,7 +96,7 @@ internal sealed class DeviceCommandQueue(Device device, TimeSpan timeout, ILogge
     public void DeviceGoneLocked()
     {
         while (_list.First is { } node)
-            RemoveLocked(node.Value, new CommandFailedException(CommandFailure.Offline(device.Id)));
+            RemoveLocked(node.Value, new CommandFailedException(CommandFailure.Offline(device.Id, device.OfflineReason)));
     }
 
     public void Release()

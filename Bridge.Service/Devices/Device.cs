@@ -26,6 +26,8 @@ public sealed class Device
     /// <summary>Driver-specific addressing (topic, prefix, ...), persisted with the device.</summary>
     public IReadOnlyDictionary<string, string> Binding { get; internal set; }
     public bool Online { get; internal set; }
+    /// <summary>Why it is offline, when its driver knows (e.g. its key was rejected); null when online.</summary>
+    public string? OfflineReason { get; internal set; }
 
     internal object Sync { get; } = new();
     /// <summary>The commands waiting for this device, created by the command path on first use;

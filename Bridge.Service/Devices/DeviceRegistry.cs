@@ -118,21 +118,30 @@ public sealed class DeviceRegistry(IEnumerable<IDeviceEvents> listeners, ILogger
         }
     }
 
-    /// <summary>Marks a device online or offline; logs and emits only on a change.</summary>
-    public void SetOnline(Device device, bool online)
+    /// <summary>Marks a device online or offline; logs and emits only on a change. <paramref name="reason"/>
+    /// (offline only): why, in the installer's words, e.g. a LAN device whose key was rejected; commands
+    /// to it fail with it, and it is logged once when it changes.</summary>
+    public void SetOnline(Device device, bool online, string? reason = null)
     {
         IPendingCommands? failed;
+        bool changed;
         lock (device.Sync)
         {
-            if (device.Online == online) return;
+            var newReason = online ? null : reason;
+            var reasonChanged = device.OfflineReason != newReason;
+            device.OfflineReason = newReason;
+            changed = device.Online != online;
+            if (!changed && !(reasonChanged && newReason is not null)) return;
             device.Online = online;
             failed = online ? null : device.Pending;
             failed?.DeviceGoneLocked();
         }
         failed?.Release();
         if (online) log.LogInformation("Device {DeviceId} is online", device.Id);
-        else log.LogWarning("Device {DeviceId} went offline", device.Id);
-        foreach (var l in _listeners) l.OnlineChanged(device, online);
+        else if (reason is null) log.LogWarning("Device {DeviceId} went offline", device.Id);
+        else log.LogWarning("Device {DeviceId} is offline: {Reason}", device.Id, reason);
+        if (changed) foreach (var l in _listeners) l.OnlineChanged(device, online);
+        // Also when only the reason changed: whoever waits on availability may want the why.
         AvailabilityChanged?.Invoke(device, online);
     }
 

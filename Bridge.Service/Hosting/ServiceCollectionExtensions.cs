@@ -96,6 +96,8 @@ public static class ServiceCollectionExtensions
         services.AddProtocol<YeelightModule>(config);
         services.AddProtocol<ModbusModule>(config);
         services.AddProtocol<EspHomeModule>(config);
+        // lanproto (issue 13): the LAN protocols of the devices Chinese homes own.
+        services.AddProtocol<Drivers.Tuya.TuyaModule>(config);
 
         if (embedded) services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerLink>());
         else services.AddHostedService(sp => sp.GetRequiredService<BrokerClientLink>());
