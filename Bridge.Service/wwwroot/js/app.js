@@ -71,10 +71,13 @@ function start (token) {
       localStorage.removeItem(TOKEN_KEY)
       signIn(`This sign-in no longer works: ${message}. Pair this browser again with the bridge's pairing code.`)
     } else if (kind === 'connected' && !views.size) {
-      await probe(app)
       views.set('home', createHome(app))
       views.set('activity', createActivity(app))
       await views.get('home').load()
+      route()
+      // Optional ops are looked for after the home is up, then the pages that need them appear.
+      await probe(app)
+      views.get('home').render()
       route()
     }
   })
