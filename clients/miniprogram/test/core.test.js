@@ -343,3 +343,21 @@ test('a request can have its own time limit (provisioning takes longer than a se
   t.reply('provision', { device: null, redirect: null })
   assert.equal((await long).ok, true)
 })
+
+test('progress events that carry a request\'s id reach handlers and leave the request pending', async () => {
+  const { core, warnings } = setup()
+  const t = await attached(core)
+  const steps = []
+  core.on('provision', e => steps.push(e.step))
+  let settled = false
+  const done = core.request('provision', { method: 'improv', target: '/dev/ttyUSB0' }).then(r => { settled = true; return r })
+  const id = t.last('provision').id
+  t.deliver({ event: 'provision', id, step: 'connecting' })
+  t.deliver({ event: 'provision', id, step: 'sending' })
+  await settle()
+  assert.equal(settled, false, 'a progress event is not the reply')
+  assert.deepEqual(steps, ['connecting', 'sending'])
+  t.deliver({ id, ok: true, device: null, redirect: null })
+  assert.equal((await done).ok, true)
+  assert.deepEqual(warnings, [])
+})

@@ -335,6 +335,12 @@
         if (transport === this._current) this._event(msg)
         return
       }
+      // Progress of a long request ({"event":"provision","id":…,"step":…}) carries that request's
+      // id but is not its reply: handlers see it, the request stays pending.
+      if (typeof msg.event === 'string') {
+        if (transport === this._current && msg.event !== 'warning') this.emit(msg.event, msg)
+        return
+      }
       var r = typeof msg.id === 'string' ? this._pending[msg.id] : undefined
       if (!r || r.transport !== transport) {
         return this._warn('unknown_reply', 'a reply for no request of ours (id ' + JSON.stringify(msg.id) + ')' +
