@@ -117,6 +117,8 @@ public sealed partial class MiioDevices(
             var values = await ReadStateOrFailAsync(trial, MiioMapping.For(profile), id, ct).ConfigureAwait(false);
             secrets.Set(TokenName(id), token.Trim().ToLowerInvariant());
             if (_links.TryRemove(id, out var old)) await old.StopAsync().ConfigureAwait(false);
+            // Heard only by its hello, it had no better name than its number; now its model is known.
+            if (name == NameOf(did, null) && model is not null) name = NameOf(did, model);
             var device = registry.AddOrUpdate(id, name, profile, Binding(endPoint, model));
             registry.ApplyReport(device, CollectionsMarshal.AsSpan(values));
             registry.SetOnline(device, true);
