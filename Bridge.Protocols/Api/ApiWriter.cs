@@ -14,9 +14,25 @@ public static class ApiWriter
     public static void Ok(IBufferWriter<byte> output, string id)
     {
         using var w = Begin(output);
+        OkEnvelope(w, id);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Opens the success envelope every op's reply shares, <c>{"id":…,"ok":true</c>; the op
+    /// writes its own members after it and closes the object.</summary>
+    public static void OkEnvelope(Utf8JsonWriter w, string id)
+    {
         w.WriteStartObject();
         w.WriteString("id", id);
         w.WriteBoolean("ok", true);
+    }
+
+    /// <summary><c>"error":{"code":…,"message":…}</c>, the failure member of a reply or of one result.</summary>
+    public static void ErrorMember(Utf8JsonWriter w, string code, string message)
+    {
+        w.WriteStartObject("error");
+        w.WriteString("code", code);
+        w.WriteString("message", message);
         w.WriteEndObject();
     }
 
@@ -27,10 +43,7 @@ public static class ApiWriter
         if (id is null) w.WriteNull("id");
         else w.WriteString("id", id);
         w.WriteBoolean("ok", false);
-        w.WriteStartObject("error");
-        w.WriteString("code", code);
-        w.WriteString("message", message);
-        w.WriteEndObject();
+        ErrorMember(w, code, message);
         w.WriteEndObject();
     }
 

@@ -146,16 +146,22 @@ public sealed class ApiSession
         return QueueAsync(OutgoingFrame.From(buffer));
     }
 
+    /// <summary>The one success envelope: <c>{"id":…,"ok":true,…}</c> with the op's own members, which
+    /// <paramref name="writeMembers"/> writes (it neither opens nor closes the object).</summary>
+    public ValueTask ReplyOkAsync<TState>(string id, TState state, Action<Utf8JsonWriter, TState> writeMembers) =>
+        ReplyAsync((id, state, writeMembers), static (w, s) =>
+        {
+            ApiWriter.OkEnvelope(w, s.id);
+            s.writeMembers(w, s.state);
+            w.WriteEndObject();
+        });
+
     /// <summary><c>{"id":…,"ok":true,"device":Device}</c> (ops <c>get</c>, <c>adopt</c>).</summary>
     public ValueTask ReplyDeviceAsync(string id, DeviceView device) =>
-        ReplyAsync((id, device), static (w, s) =>
+        ReplyOkAsync(id, device, static (w, device) =>
         {
-            w.WriteStartObject();
-            w.WriteString("id", s.id);
-            w.WriteBoolean("ok", true);
             w.WritePropertyName("device");
-            ApiWriter.Device(w, s.device);
-            w.WriteEndObject();
+            ApiWriter.Device(w, device);
         });
 
     public ValueTask ReplyOkAsync(string id)

@@ -13,13 +13,10 @@ public sealed class TokensOp(TokenStore store) : IApiOp
     public ValueTask HandleAsync(ApiSession session, ApiRequest request)
     {
         var tokens = store.List();
-        return session.ReplyAsync((request.Id, tokens), static (w, s) =>
+        return session.ReplyOkAsync(request.Id, tokens, static (w, tokens) =>
         {
-            w.WriteStartObject();
-            w.WriteString("id", s.Id);
-            w.WriteBoolean("ok", true);
             w.WriteStartArray("tokens");
-            foreach (var t in s.tokens)
+            foreach (var t in tokens)
             {
                 w.WriteStartObject();
                 w.WriteString("jti", t.Jti);
@@ -31,7 +28,6 @@ public sealed class TokensOp(TokenStore store) : IApiOp
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            w.WriteEndObject();
         });
     }
 }

@@ -14,13 +14,10 @@ public sealed class DiscoveredOp(DiscoveredDevices discovered) : IApiOp
     public ValueTask HandleAsync(ApiSession session, ApiRequest request)
     {
         var found = discovered.List();
-        return session.ReplyAsync((request.Id, found), static (w, s) =>
+        return session.ReplyOkAsync(request.Id, found, static (w, found) =>
         {
-            w.WriteStartObject();
-            w.WriteString("id", s.Id);
-            w.WriteBoolean("ok", true);
             w.WriteStartArray("found");
-            foreach (var (d, adopted) in s.found)
+            foreach (var (d, adopted) in found)
             {
                 w.WriteStartObject();
                 w.WriteString("id", d.Id);
@@ -37,7 +34,6 @@ public sealed class DiscoveredOp(DiscoveredDevices discovered) : IApiOp
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            w.WriteEndObject();
         });
     }
 }

@@ -54,6 +54,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EventHub>();
         services.AddSingleton<IDeviceEvents>(sp => sp.GetRequiredService<EventHub>());
         services.AddSingleton<DeviceRegistry>();
+        services.AddSingleton<ProfileMatcher>();
         services.AddSingleton<DeviceStore>();
         services.AddSingleton<MalformedPayloadLog>();
 

@@ -51,13 +51,7 @@ public static class HouseholdWriter
             w.WriteStartObject();
             w.WriteString("device", r.Device);
             w.WriteBoolean("ok", r.Failure is null);
-            if (r.Failure is { } f)
-            {
-                w.WriteStartObject("error");
-                w.WriteString("code", f.Code);
-                w.WriteString("message", f.Message);
-                w.WriteEndObject();
-            }
+            if (r.Failure is { } f) ApiWriter.ErrorMember(w, f.Code, f.Message);
             else
             {
                 w.WritePropertyName("state");

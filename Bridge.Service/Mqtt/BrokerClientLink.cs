@@ -78,7 +78,6 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delay = FirstRetry;
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -98,7 +97,6 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
                 _connected = true;
                 _log.LogInformation("MQTT connected to {Host}:{Port}", host, port);
                 failures = 0;
-                delay = FirstRetry;
                 ConnectionChanged?.Invoke(true);
                 await _lost.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
                 _connected = false;
@@ -119,9 +117,8 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
                 // Log the first failure of an outage, then only now and then.
                 if (failures++ == 0) _log.LogWarning("MQTT broker {Host}:{Port} unreachable ({Reason}); retrying with back-off", host, port, e.Message);
                 else _log.LogDebug("MQTT reconnect attempt {Attempt} failed: {Reason}", failures, e.Message);
-                var jitter = 0.8 + Random.Shared.NextDouble() * 0.4;
-                await Task.Delay(delay * jitter, _time, stoppingToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+                var delay = Hosting.Backoff.Delay(failures - 1, FirstRetry, _options.MaxReconnectDelay, Random.Shared);
+                await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
             }
         }
         _connected = false;

@@ -45,7 +45,7 @@ public sealed class SerialLine(
     public async Task RunAsync(CancellationToken stopping)
     {
         var polling = devices.Select(d => PollLoopAsync(d, stopping)).ToArray();
-        var backoff = FirstBackoff;
+        var attempt = 0;
         var down = false;
         while (!stopping.IsCancellationRequested)
         {
@@ -59,12 +59,11 @@ public sealed class SerialLine(
                 if (!down) log.LogWarning("Serial port {Port} is unavailable ({Reason}); retrying with back-off", Path, e.Message);
                 down = true;
                 LineDown(e);
-                try { await Task.Delay(backoff, time, stopping).ConfigureAwait(false); }
+                try { await Task.Delay(Hosting.Backoff.Ceiling(attempt++, FirstBackoff, MaxBackoff), time, stopping).ConfigureAwait(false); }
                 catch (OperationCanceledException) { break; }
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
                 continue;
             }
-            backoff = FirstBackoff;
+            attempt = 0;
             down = false;
             log.LogInformation("Serial port {Port} open at {Baud} baud, {Bits} bits per character", Path, options.Baud, _timing.BitsPerChar);
             var master = new ModbusMaster(stream, _timing, common.ReplyTimeout, common.Retries, time,

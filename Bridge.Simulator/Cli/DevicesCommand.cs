@@ -1,15 +1,17 @@
 namespace Bridge.Simulator.Cli;
 
-/// <summary><c>devices --mqtt mqtt://host:port [--scenario FILE | --lamps N | --bulbs N] [--accounts DIR] [--yeelight-multicast] [--mdns]</c>:
+/// <summary><c>devices --mqtt mqtt://host:port [--scenario FILE | --lamps N | --bulbs N] [--accounts DIR] [--yeelight-multicast] [--mdns] [--fresh-tasmota N]</c>:
 /// runs simulated devices until cancelled, printing <c>Simulator: &lt;n&gt; devices connected</c> once they
 /// are all announced, after one <c>Simulator: yeelight ...</c> line per bulb saying where it listens. Shelly
 /// devices with a local RPC print its URL; <c>--mdns</c> also announces them on mDNS (multicast on
 /// loopback: run it only inside a network namespace of your own, see docs/simulator.md). With
 /// <c>--accounts DIR</c>, a device whose id names a file in DIR connects as that user with the file's first
-/// line as its password (as a Tasmota's MqttUser/MqttPassword), so passwords never appear on a command line.</summary>
+/// line as its password (as a Tasmota's MqttUser/MqttPassword), so passwords never appear on a command line.
+/// <c>--fresh-tasmota N</c> adds N Tasmota plugs on the Wi-Fi but on no broker, each printing where its HTTP
+/// command API answers (<c>Simulator: tasmota &lt;hostname&gt; http://127.0.0.1:&lt;port&gt;/cm</c>), for adopting.</summary>
 public static class DevicesCommand
 {
-    public const string Usage = "usage: devices [--mqtt mqtt://127.0.0.1:1883] [--scenario FILE | --lamps N | --bulbs N] [--accounts DIR] [--yeelight-multicast] [--mdns]";
+    public const string Usage = "usage: devices [--mqtt mqtt://127.0.0.1:1883] [--scenario FILE | --lamps N | --bulbs N] [--accounts DIR] [--yeelight-multicast] [--mdns] [--fresh-tasmota N]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
@@ -21,6 +23,7 @@ public static class DevicesCommand
         var multicast = false;
         var mdns = false;
         string? accounts = null;
+        var freshTasmotas = 0;
         for (var i = 0; i < args.Length; i++)
         {
             string? Next() => i + 1 < args.Length ? args[++i] : null;
@@ -46,6 +49,13 @@ public static class DevicesCommand
                     break;
                 case "--yeelight-multicast": multicast = true; break;
                 case "--mdns": mdns = true; break;
+                case "--fresh-tasmota":
+                    if (!int.TryParse(Next(), out freshTasmotas) || freshTasmotas < 1)
+                    {
+                        stderr.WriteLine("--fresh-tasmota needs a positive number. " + Usage);
+                        return 2;
+                    }
+                    break;
                 case "--accounts":
                     accounts = Next();
                     if (!Directory.Exists(accounts))
@@ -96,6 +106,14 @@ public static class DevicesCommand
             }
             var local = await home.StartLocalRpcAsync(ct).ConfigureAwait(false);
             foreach (var a in local) stdout.WriteLine($"Simulator: {a.Id} local RPC http://{a.Address}:{a.Port}/rpc");
+            var fresh = new List<Tasmota.FreshTasmota>();
+            await using var freshOnes = new Tasmota.FreshTasmotas(fresh);
+            for (var f = 0; f < freshTasmotas; f++)
+            {
+                var t = await Tasmota.FreshTasmota.StartAsync(ct: ct).ConfigureAwait(false);
+                fresh.Add(t);
+                stdout.WriteLine($"Simulator: tasmota {t.Hostname} (topic {t.Topic}, on no broker) http://{t.EndPoint}/cm");
+            }
             await using var announcer = mdns && local.Count > 0 ? await Mdns.MdnsShellyCrowd.StartAsync(local).ConfigureAwait(false) : null;
             foreach (var bulb in home.Bulbs)
                 stdout.WriteLine($"Simulator: yeelight {bulb.DeviceId} control {bulb.Address}:{bulb.ControlPort} search "

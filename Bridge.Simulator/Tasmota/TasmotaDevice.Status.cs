@@ -73,9 +73,32 @@ public abstract partial class TasmotaDevice
         if (n is 0 or 5)
         {
             w.WriteStartObject("StatusNET");
-            w.WriteString("Hostname", Id);
+            w.WriteString("Hostname", Hostname);
             w.WriteString("IPAddress", IpAddress);
             w.WriteString("Mac", FormatMac(Mac));
+            w.WriteEndObject();
+        }
+        if (n is 0 or 2)
+        {
+            w.WriteStartObject("StatusFWR");
+            w.WriteString("Version", FirmwareVersion + "(tasmota)");
+            w.WriteString("Hardware", "ESP8266EX");
+            w.WriteEndObject();
+        }
+        if (n is 0 or 6)
+        {
+            // The user and password are never shown; MqttUser is (as Tasmota does).
+            var mqtt = MqttSettings;
+            w.WriteStartObject("StatusMQT");
+            w.WriteString("MqttHost", mqtt.Host);
+            w.WriteNumber("MqttPort", mqtt.Port);
+            w.WriteString("MqttClientMask", "DVES_%06X");
+            w.WriteString("MqttClient", "DVES_" + Mac[^6..]);
+            w.WriteString("MqttUser", mqtt.User);
+            w.WriteNumber("MqttCount", ConnectCount);
+            w.WriteNumber("MAX_PACKET_SIZE", 1200);
+            w.WriteNumber("KEEPALIVE", 30);
+            w.WriteNumber("SOCKET_TIMEOUT", 4);
             w.WriteEndObject();
         }
         if (n is 0 or 8 or 10)

@@ -104,6 +104,12 @@ public abstract partial class TasmotaDevice : SimulatedDevice
     {
         await link.PublishAsync(_lwtTopic, OnlinePayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true).ConfigureAwait(false);
         using var buf = JsonBuffer.Rent();
+        // SetOption19 1: Home Assistant's discovery instead of Tasmota's own, which the bridge does not read.
+        if (ActiveMqttSettings.HomeAssistantDiscovery)
+        {
+            await PublishTelemetryAsync(link).ConfigureAwait(false);
+            return;
+        }
         TasmotaDiscoveryConfigWriter.Write(DiscoveryConfig(), buf.Writer);
         await link.PublishAsync(TasmotaDiscoveryTopics.Config(Mac), buf.Written, MqttQualityOfServiceLevel.AtLeastOnce, retain: true).ConfigureAwait(false);
         if (HasSensors)
@@ -131,7 +137,7 @@ public abstract partial class TasmotaDevice : SimulatedDevice
         Ip = IpAddress,
         DeviceName = Name,
         FriendlyName = Name,
-        Hostname = Id,
+        Hostname = Hostname,
         Module = Module,
         Version = FirmwareVersion,
         Relays = Relays,

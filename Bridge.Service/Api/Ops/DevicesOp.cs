@@ -13,15 +13,11 @@ public sealed class DevicesOp(DeviceRegistry registry) : IApiOp
     public ValueTask HandleAsync(ApiSession session, ApiRequest request)
     {
         var views = registry.All().Select(d => d.View()).ToArray();
-        return session.ReplyAsync((request.Id, views), static (w, s) =>
+        return session.ReplyOkAsync(request.Id, views, static (w, views) =>
         {
-            w.WriteStartObject();
-            w.WriteString("id", s.Id);
-            w.WriteBoolean("ok", true);
             w.WriteStartArray("devices");
-            foreach (var v in s.views) ApiWriter.Device(w, v);
+            foreach (var v in views) ApiWriter.Device(w, v);
             w.WriteEndArray();
-            w.WriteEndObject();
         });
     }
 }

@@ -34,14 +34,10 @@ public sealed class SetOp(DeviceRegistry registry, CommandService commands, Comm
             await session.ReplyErrorAsync(request.Id, failure.Code, failure.Message).ConfigureAwait(false);
             return;
         }
-        await session.ReplyAsync((request.Id, confirmed!), static (w, s) =>
+        await session.ReplyOkAsync(request.Id, confirmed!, static (w, confirmed) =>
         {
-            w.WriteStartObject();
-            w.WriteString("id", s.Id);
-            w.WriteBoolean("ok", true);
             w.WritePropertyName("state");
-            ApiWriter.State(w, s.Item2);
-            w.WriteEndObject();
+            ApiWriter.State(w, confirmed);
         }).ConfigureAwait(false);
     }
 

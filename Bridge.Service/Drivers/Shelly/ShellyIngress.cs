@@ -4,7 +4,6 @@ using Bridge.Protocols.Model;
 using Bridge.Protocols.Shelly;
 using Bridge.Service.Devices;
 using Bridge.Service.Mqtt;
-using Microsoft.Extensions.Options;
 
 namespace Bridge.Service.Drivers.Shelly;
 
@@ -14,8 +13,7 @@ public sealed class ShellyIngress(
     IMqttLink mqtt,
     ShellyRpcClient rpc,
     DeviceRegistry registry,
-    ProfileCatalog profiles,
-    IOptions<DevicesOptions> devicesOptions,
+    ProfileMatcher profiles,
     MalformedPayloadLog malformed,
     ILogger<ShellyIngress> log) : IHostedService
 {
@@ -81,9 +79,7 @@ public sealed class ShellyIngress(
             }
             var binding = new Dictionary<string, string>(StringComparer.Ordinal) { [ShellyDriver.PrefixKey] = prefix, ["app"] = app };
             var device = registry.AddOrUpdate(id, name, profile, binding);
-            var report = new List<KeyValuePair<string, StateValue>>(4);
-            ShellyStatusReader.Read(status.Result, ShellyMapping.For(profile), report);
-            registry.ApplyReport(device, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(report));
+            registry.Report(device, (status.Result, ShellyMapping.For(profile)), ReadStatus);
             registry.SetOnline(device, true);
         }
         catch (Exception e)
@@ -92,25 +88,18 @@ public sealed class ShellyIngress(
         }
     }
 
-    private DeviceProfile? PickProfile(string id, string app, JsonElement status)
-    {
-        if (devicesOptions.Value.Assign.TryGetValue(id, out var assigned) && profiles.Find(assigned) is { Driver: ShellyDriver.DriverName } p)
-            return p;
-        foreach (var profile in profiles.ForDriver(ShellyDriver.DriverName))
+    private DeviceProfile? PickProfile(string id, string app, JsonElement status) =>
+        profiles.Pick(ShellyDriver.DriverName, id, (key, value) => key switch
         {
-            var ok = profile.Match.Count > 0;
-            foreach (var (key, value) in profile.Match)
-            {
-                ok &= key switch
-                {
-                    "component" => value.ValueKind == JsonValueKind.String && status.ValueKind == JsonValueKind.Object && status.TryGetProperty(value.GetString()!, out _),
-                    "app" => value.ValueKind == JsonValueKind.String && string.Equals(value.GetString(), app, StringComparison.OrdinalIgnoreCase),
-                    _ => false,
-                };
-            }
-            if (ok) return profile;
-        }
-        return null;
+            "component" => value.ValueKind == JsonValueKind.String && status.ValueKind == JsonValueKind.Object && status.TryGetProperty(value.GetString()!, out _),
+            "app" => MatchValues.OneOf(value, app, StringComparison.OrdinalIgnoreCase),
+            _ => false,
+        });
+
+    private static bool ReadStatus((JsonElement Status, ShellyMapping Mapping) m, List<KeyValuePair<string, StateValue>> into)
+    {
+        ShellyStatusReader.Read(m.Status, m.Mapping, into);
+        return true;
     }
 
     private void OnEvent(MqttMessage message)
@@ -126,10 +115,7 @@ public sealed class ShellyIngress(
         using (frame)
         {
             if (frame!.Method is not (ShellyRpc.NotifyStatus or ShellyRpc.NotifyFullStatus)) return;
-            var report = new List<KeyValuePair<string, StateValue>>(4);
-            ShellyStatusReader.Read(frame.Params, ShellyMapping.For(device.Profile), report);
-            if (!device.Online) registry.SetOnline(device, true);
-            registry.ApplyReport(device, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(report));
+            registry.Report(device, (frame.Params, ShellyMapping.For(device.Profile)), ReadStatus, deviceTalked: true);
         }
     }
 

@@ -1,12 +1,13 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Bridge.Protocols.Model;
+using Bridge.Service.Drivers.Mapping;
+using static Bridge.Service.Drivers.Mapping.MappingSection;
 
 namespace Bridge.Service.Drivers.Shelly;
 
 /// <summary>How one capability maps onto a Shelly component: where status carries it and which
 /// RPC method and parameter set it. Read from the profile's "shelly" section.</summary>
-public sealed class ShellyCapabilityMap
+public sealed class ShellyCapabilityMap : ICapabilityMap
 {
     public required Capability Capability { get; init; }
     public required string Component { get; init; }
@@ -19,62 +20,36 @@ public sealed class ShellyCapabilityMap
     public int ComponentIndex => int.TryParse(Component.AsSpan(Component.IndexOf(':') + 1), out var i) ? i : 0;
 }
 
+/// <summary>The profile's "shelly" section: a map per capability.</summary>
 public sealed class ShellyMapping
 {
-    private static readonly ConcurrentDictionary<DeviceProfile, ShellyMapping> Cache = new();
-
     public required IReadOnlyList<ShellyCapabilityMap> Capabilities { get; init; }
 
-    public ShellyCapabilityMap? Find(string capability)
-    {
-        foreach (var c in Capabilities)
-            if (c.Capability.Name == capability) return c;
-        return null;
-    }
+    public ShellyCapabilityMap? Find(string capability) => Capabilities.Find(capability);
 
-    public static ShellyMapping For(DeviceProfile profile) => Cache.GetOrAdd(profile, p => Parse(p, new List<string>()));
+    public static ShellyMapping For(DeviceProfile profile) => MappingCache<ShellyMapping>.For(profile, Parse);
 
-    public static ShellyMapping Parse(DeviceProfile profile, List<string> problems)
+    public static ShellyMapping Parse(DeviceProfile profile, List<string> problems) => new()
     {
-        var caps = new List<ShellyCapabilityMap>();
-        var m = profile.Mapping;
-        if (m.ValueKind != JsonValueKind.Object)
+        Capabilities = MappingSection.ReadCapabilities(profile, ShellyDriver.DriverName, problems, (cap, c, where) =>
         {
-            problems.Add($"profile '{profile.Id}': the 'shelly' mapping section is missing");
-            return new ShellyMapping { Capabilities = caps };
-        }
-        foreach (var cap in profile.Capabilities)
-        {
-            var where = $"profile '{profile.Id}', shelly mapping of '{cap.Name}'";
-            if (!m.TryGetProperty(cap.Name, out var c) || c.ValueKind != JsonValueKind.Object)
-            {
-                problems.Add($"{where}: missing");
-                continue;
-            }
             var component = Str(c, "component");
             var field = Str(c, "field");
             if (component is null || !component.Contains(':') || field is null)
             {
                 problems.Add($"{where}: needs 'component' (e.g. switch:0) and 'field'");
-                continue;
+                return null;
             }
             var method = Str(c, "method");
             var param = Str(c, "param");
             if (!cap.ReadOnly && (method is null || param is null)) problems.Add($"{where}: a writable capability needs 'method' and 'param'");
             var to = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-            if (c.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Object)
-                foreach (var v in values.EnumerateObject()) to[v.Name] = v.Value.Clone();
-            if (cap.Type == CapabilityType.Enum)
-                foreach (var allowed in cap.Values)
-                    if (!to.ContainsKey(allowed)) problems.Add($"{where}: 'values' has no entry for '{allowed}'");
-            caps.Add(new ShellyCapabilityMap
+            foreach (var v in Values(c)) to[v.Name] = v.Value.Clone();
+            if (cap.Type == CapabilityType.Enum) RequireEveryValue(cap, to.ContainsKey, where, problems);
+            return new ShellyCapabilityMap
             {
                 Capability = cap, Component = component, Field = field, Method = method, Param = param, ToDevice = to,
-            });
-        }
-        return new ShellyMapping { Capabilities = caps };
-    }
-
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            };
+        }),
+    };
 }

@@ -4,7 +4,6 @@ using Bridge.Protocols.Model;
 using Bridge.Protocols.Tasmota;
 using Bridge.Service.Devices;
 using Bridge.Service.Mqtt;
-using Microsoft.Extensions.Options;
 
 namespace Bridge.Service.Drivers.Tasmota;
 
@@ -14,8 +13,7 @@ namespace Bridge.Service.Drivers.Tasmota;
 public sealed class TasmotaIngress(
     IMqttLink mqtt,
     DeviceRegistry registry,
-    ProfileCatalog profiles,
-    IOptions<DevicesOptions> devicesOptions,
+    ProfileMatcher profiles,
     MalformedPayloadLog malformed,
     ILogger<TasmotaIngress> log) : IHostedService
 {
@@ -81,16 +79,8 @@ public sealed class TasmotaIngress(
         if (device.Online) _ = QueryStateAsync(device);
     }
 
-    private DeviceProfile? PickProfile(TasmotaDiscoveryConfig config)
-    {
-        if (devicesOptions.Value.Assign.TryGetValue(config.Topic, out var assigned))
-        {
-            var p = profiles.Find(assigned);
-            if (p is { Driver: TasmotaDriver.DriverName }) return p;
-            log.LogWarning("Devices:Assign:{Topic} names {Profile}, which is not a Tasmota profile", config.Topic, assigned);
-        }
-        return profiles.ForDriver(TasmotaDriver.DriverName).FirstOrDefault(p => TasmotaProfileMatcher.Matches(p, config));
-    }
+    private DeviceProfile? PickProfile(TasmotaDiscoveryConfig config) =>
+        profiles.Pick(TasmotaDriver.DriverName, config.Topic, p => TasmotaProfileMatcher.Matches(p, config));
 
     private void OnLastWill(MqttMessage message)
     {
@@ -115,16 +105,10 @@ public sealed class TasmotaIngress(
     {
         if (!TasmotaTopics.TryParseDefault(message.Topic, out _, out var topic, out _)) return;
         if (!registry.TryGet(topic, out var device) || device.Protocol != TasmotaDriver.DriverName) return;
-        var mapping = TasmotaMapping.For(device.Profile);
-        var report = new List<KeyValuePair<string, StateValue>>(4);
-        if (!TasmotaReportReader.TryReadJson(message.Payload, mapping, report))
-        {
-            malformed.Report(device.Id, message.Topic, "not a JSON object");
-            return;
-        }
         // A device that talks is up, even if its retained LWT was lost.
-        if (!device.Online && !message.Retained) registry.SetOnline(device, true);
-        registry.ApplyReport(device, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(report));
+        if (!registry.Report(device, (message.Payload, Mapping: TasmotaMapping.For(device.Profile)),
+                static (m, into) => TasmotaReportReader.TryReadJson(m.Payload, m.Mapping, into), deviceTalked: !message.Retained))
+            malformed.Report(device.Id, message.Topic, "not a JSON object");
     }
 
     /// <summary>Asks for the current value of every settable command (an empty payload is a query).</summary>

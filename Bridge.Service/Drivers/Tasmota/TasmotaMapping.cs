@@ -1,12 +1,13 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Bridge.Protocols.Model;
+using Bridge.Service.Drivers.Mapping;
+using static Bridge.Service.Drivers.Mapping.MappingSection;
 
 namespace Bridge.Service.Drivers.Tasmota;
 
 /// <summary>How one capability maps onto Tasmota: the command that sets it, where reports carry it,
 /// and how values translate. Read from the profile's "tasmota" section.</summary>
-public sealed class TasmotaCapabilityMap
+public sealed class TasmotaCapabilityMap : ICapabilityMap
 {
     public required Capability Capability { get; init; }
     /// <summary>Command to publish (<c>cmnd/&lt;t&gt;/&lt;Command&gt;</c>); null for read-only sensor values.</summary>
@@ -22,44 +23,21 @@ public sealed class TasmotaCapabilityMap
     public bool Mired { get; init; }
 }
 
+/// <summary>The profile's "tasmota" section: a map per capability and the defaults JSON-payload
+/// commands start from.</summary>
 public sealed class TasmotaMapping
 {
-    private static readonly ConcurrentDictionary<DeviceProfile, TasmotaMapping> Cache = new();
-
     public required IReadOnlyList<TasmotaCapabilityMap> Capabilities { get; init; }
     public IReadOnlyDictionary<string, JsonElement> CommandDefaults { get; init; } = new Dictionary<string, JsonElement>();
 
-    public TasmotaCapabilityMap? Find(string capability)
-    {
-        foreach (var c in Capabilities)
-            if (c.Capability.Name == capability) return c;
-        return null;
-    }
+    public TasmotaCapabilityMap? Find(string capability) => Capabilities.Find(capability);
 
-    public static TasmotaMapping For(DeviceProfile profile) =>
-        Cache.GetOrAdd(profile, p => Parse(p, new List<string>()));
+    public static TasmotaMapping For(DeviceProfile profile) => MappingCache<TasmotaMapping>.For(profile, Parse);
 
     public static TasmotaMapping Parse(DeviceProfile profile, List<string> problems)
     {
-        var caps = new List<TasmotaCapabilityMap>();
-        var defaults = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
-        var m = profile.Mapping;
-        if (m.ValueKind != JsonValueKind.Object)
+        var caps = MappingSection.ReadCapabilities(profile, TasmotaDriver.DriverName, problems, (cap, c, where) =>
         {
-            problems.Add($"profile '{profile.Id}': the 'tasmota' mapping section is missing");
-            return new TasmotaMapping { Capabilities = caps };
-        }
-        if (m.TryGetProperty("commandDefaults", out var d) && d.ValueKind == JsonValueKind.Object)
-            foreach (var p in d.EnumerateObject()) defaults[p.Name] = p.Value.Clone();
-
-        foreach (var cap in profile.Capabilities)
-        {
-            var where = $"profile '{profile.Id}', tasmota mapping of '{cap.Name}'";
-            if (!m.TryGetProperty(cap.Name, out var c) || c.ValueKind != JsonValueKind.Object)
-            {
-                problems.Add($"{where}: missing");
-                continue;
-            }
             var command = Str(c, "command");
             var sensor = Str(c, "sensor");
             var key = Str(c, "key");
@@ -68,18 +46,14 @@ public sealed class TasmotaMapping
             if (command is null && !cap.ReadOnly) problems.Add($"{where}: a writable capability needs 'command'");
             var to = new Dictionary<string, string>(StringComparer.Ordinal);
             var from = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            if (c.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Object)
+            foreach (var v in Values(c))
             {
-                foreach (var v in values.EnumerateObject())
-                {
-                    var deviceValue = v.Value.ValueKind == JsonValueKind.String ? v.Value.GetString()! : v.Value.GetRawText();
-                    to[v.Name] = deviceValue;
-                    from[deviceValue] = v.Name;
-                }
-                foreach (var allowed in cap.Values)
-                    if (!to.ContainsKey(allowed)) problems.Add($"{where}: 'values' has no entry for '{allowed}'");
+                var deviceValue = Text(v.Value);
+                to[v.Name] = deviceValue;
+                from[deviceValue] = v.Name;
             }
-            caps.Add(new TasmotaCapabilityMap
+            if (HasValues(c)) RequireEveryValue(cap, to.ContainsKey, where, problems);
+            return new TasmotaCapabilityMap
             {
                 Capability = cap,
                 Command = command,
@@ -89,11 +63,11 @@ public sealed class TasmotaMapping
                 ToDevice = to,
                 FromDevice = from,
                 Mired = Str(c, "convert") == "mired",
-            });
-        }
+            };
+        });
+        var defaults = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
+        if (profile.Mapping.ValueKind == JsonValueKind.Object && profile.Mapping.TryGetProperty("commandDefaults", out var d) && d.ValueKind == JsonValueKind.Object)
+            foreach (var p in d.EnumerateObject()) defaults[p.Name] = p.Value.Clone();
         return new TasmotaMapping { Capabilities = caps, CommandDefaults = defaults };
     }
-
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -18,8 +18,7 @@ namespace Bridge.Service.Drivers.Tuya;
 /// <see cref="TuyaConnection"/> whose state and availability flow into the device registry.</summary>
 public sealed class TuyaDevices(
     DeviceRegistry registry,
-    ProfileCatalog profiles,
-    IOptions<DevicesOptions> devicesOptions,
+    ProfileMatcher profiles,
     IOptions<TuyaOptions> options,
     IOptions<StaticLanDevicesOptions> statics,
     DiscoveredDevices discovered,
@@ -159,18 +158,8 @@ public sealed class TuyaDevices(
     }
 
     /// <summary>The profile for a device: <c>Devices:Assign</c>, else the one whose <c>match.productKey</c> is its product key.</summary>
-    public DeviceProfile? PickProfile(string id, string? productKey)
-    {
-        if (devicesOptions.Value.Assign.TryGetValue(id, out var assigned) && profiles.Find(assigned) is { Driver: Protocol } p) return p;
-        if (productKey is null) return null;
-        foreach (var profile in profiles.ForDriver(Protocol))
-        {
-            if (!profile.Match.TryGetValue("productKey", out var m)) continue;
-            if (m.ValueKind == System.Text.Json.JsonValueKind.String && m.GetString() == productKey) return profile;
-            if (m.ValueKind == System.Text.Json.JsonValueKind.Array && m.EnumerateArray().Any(e => e.ValueKind == System.Text.Json.JsonValueKind.String && e.GetString() == productKey)) return profile;
-        }
-        return null;
-    }
+    public DeviceProfile? PickProfile(string id, string? productKey) =>
+        profiles.Pick(Protocol, id, (key, value) => key == "productKey" && MatchValues.OneOf(value, productKey));
 
     private void Connect(string id, IPEndPoint endPoint, TuyaVersion version, byte[] key)
     {
@@ -217,9 +206,11 @@ public sealed class TuyaDevices(
     private void ApplyReport(Device device, TuyaReport? report)
     {
         if (report is null) return;
-        var values = new List<KeyValuePair<string, StateValue>>(report.Dps.Count);
-        TuyaMapping.For(device.Profile).Read(report.Dps, values);
-        registry.ApplyReport(device, CollectionsMarshal.AsSpan(values));
+        registry.Report(device, (report.Dps, device.Profile), static (m, into) =>
+        {
+            TuyaMapping.For(m.Profile).Read(m.Dps, into);
+            return true;
+        }, expected: report.Dps.Count);
     }
 
     private byte[]? KeyOf(string id) =>

@@ -1,14 +1,15 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Bridge.Protocols.Model;
 using Bridge.Protocols.Tuya;
+using Bridge.Service.Drivers.Mapping;
+using static Bridge.Service.Drivers.Mapping.MappingSection;
 
 namespace Bridge.Service.Drivers.Tuya;
 
 /// <summary>How one capability maps onto a Tuya data point: enum values ⇄ dp values
 /// (<c>values</c>), a number scaled (<c>scale</c>: dp = value × scale), or a number mapped linearly
 /// from the capability's range onto <c>range</c> [dpMin, dpMax] (bulbs' 10..1000).</summary>
-public sealed record TuyaCapabilityMap(Capability Capability, string Dp, IReadOnlyList<KeyValuePair<string, TuyaDpValue>> Values, double Scale, double[]? Range)
+public sealed record TuyaCapabilityMap(Capability Capability, string Dp, IReadOnlyList<KeyValuePair<string, TuyaDpValue>> Values, double Scale, double[]? Range) : ICapabilityMap
 {
     public TuyaDpValue? ToDevice(StateValue value)
     {
@@ -44,13 +45,11 @@ public sealed record TuyaCapabilityMap(Capability Capability, string Dp, IReadOn
 /// <summary>The profile's <c>tuya</c> section: capabilities ⇄ data points.</summary>
 public sealed class TuyaMapping
 {
-    private static readonly ConcurrentDictionary<DeviceProfile, TuyaMapping> Cache = new();
-
     public required IReadOnlyList<TuyaCapabilityMap> Capabilities { get; init; }
 
-    public TuyaCapabilityMap? Find(string capability) => Capabilities.FirstOrDefault(c => c.Capability.Name == capability);
+    public TuyaCapabilityMap? Find(string capability) => Capabilities.Find(capability);
 
-    public static TuyaMapping For(DeviceProfile profile) => Cache.GetOrAdd(profile, p => Parse(p, []));
+    public static TuyaMapping For(DeviceProfile profile) => MappingCache<TuyaMapping>.For(profile, Parse);
 
     /// <summary>Capability values from a device's dps; dps the profile does not map, and values that
     /// do not fit, are left out.</summary>
@@ -62,31 +61,20 @@ public sealed class TuyaMapping
 
     public static TuyaMapping Parse(DeviceProfile profile, List<string> problems)
     {
-        var caps = new List<TuyaCapabilityMap>();
-        var m = profile.Mapping;
-        if (m.ValueKind != JsonValueKind.Object)
+        const string needs = "needs an object with 'dp' (the data point's number, e.g. \"1\")";
+        return new TuyaMapping { Capabilities = MappingSection.ReadCapabilities(profile, TuyaDevices.Protocol, problems, (cap, c, where) =>
         {
-            problems.Add($"profile '{profile.Id}': the 'tuya' mapping section is missing");
-            return new TuyaMapping { Capabilities = caps };
-        }
-        foreach (var cap in profile.Capabilities)
-        {
-            var where = $"profile '{profile.Id}', tuya mapping of '{cap.Name}'";
-            if (!m.TryGetProperty(cap.Name, out var c) || c.ValueKind != JsonValueKind.Object || !c.TryGetProperty("dp", out var dpEl)
-                || (dpEl.ValueKind != JsonValueKind.String && dpEl.ValueKind != JsonValueKind.Number))
+            if (!c.TryGetProperty("dp", out var dpEl) || (dpEl.ValueKind != JsonValueKind.String && dpEl.ValueKind != JsonValueKind.Number))
             {
-                problems.Add($"{where}: needs an object with 'dp' (the data point's number, e.g. \"1\")");
-                continue;
+                problems.Add($"{where}: {needs}");
+                return null;
             }
-            var dp = dpEl.ValueKind == JsonValueKind.Number ? dpEl.GetRawText() : dpEl.GetString()!;
+            var dp = Text(dpEl);
             var values = new List<KeyValuePair<string, TuyaDpValue>>();
-            if (c.TryGetProperty("values", out var vs) && vs.ValueKind == JsonValueKind.Object)
-                foreach (var v in vs.EnumerateObject())
-                    if (TuyaDpValue.TryRead(v.Value, out var dv)) values.Add(new(v.Name, dv));
-            if (cap.Type == CapabilityType.Enum)
-                foreach (var allowed in cap.Values)
-                    if (values.All(v => v.Key != allowed)) problems.Add($"{where}: 'values' has no entry for '{allowed}'");
-            var scale = c.TryGetProperty("scale", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : 1;
+            foreach (var v in Values(c))
+                if (TuyaDpValue.TryRead(v.Value, out var dv)) values.Add(new(v.Name, dv));
+            if (cap.Type == CapabilityType.Enum) RequireEveryValue(cap, allowed => values.Any(v => v.Key == allowed), where, problems);
+            var scale = Number(c, "scale") ?? 1;
             if (scale == 0) problems.Add($"{where}: 'scale' must not be 0");
             double[]? range = null;
             if (c.TryGetProperty("range", out var r))
@@ -96,8 +84,7 @@ public sealed class TuyaMapping
                     range = r.EnumerateArray().Select(e => e.GetDouble()).ToArray();
                 else problems.Add($"{where}: 'range' must be [dpMin, dpMax] on a capability with min and max");
             }
-            caps.Add(new TuyaCapabilityMap(cap, dp, values, scale == 0 ? 1 : scale, range));
-        }
-        return new TuyaMapping { Capabilities = caps };
+            return new TuyaCapabilityMap(cap, dp, values, scale == 0 ? 1 : scale, range);
+        }, needs) };
     }
 }

@@ -14,8 +14,7 @@ namespace Bridge.Service.Drivers.Yeelight;
 /// state and availability flow into the device registry.</summary>
 public sealed class YeelightBulbs(
     DeviceRegistry registry,
-    ProfileCatalog profiles,
-    IOptions<DevicesOptions> devicesOptions,
+    ProfileMatcher profiles,
     IOptions<YeelightOptions> options,
     DiscoveredDevices discovered,
     MalformedPayloadLog malformed,
@@ -95,9 +94,8 @@ public sealed class YeelightBulbs(
         Quota(device.Id).TryTake(1, out _);
         if (state.Kind == YeelightMessageKind.Result)
         {
-            var report = new List<KeyValuePair<string, StateValue>>(connection.StateProps.Count);
-            YeelightMapping.For(device.Profile).Read(connection.StateProps.Zip(state.Results, (p, v) => new KeyValuePair<string, string>(p, v)), report);
-            registry.ApplyReport(device, CollectionsMarshal.AsSpan(report));
+            registry.Report(device, (Props: connection.StateProps.Zip(state.Results, (p, v) => new KeyValuePair<string, string>(p, v)), device.Profile),
+                ReadProps, expected: connection.StateProps.Count);
         }
         else log.LogDebug("Yeelight bulb {DeviceId} refused get_prop after connecting: {Message}", device.Id, state.ErrorMessage);
         registry.SetOnline(device, true);
@@ -111,40 +109,26 @@ public sealed class YeelightBulbs(
     void IYeelightConnectionEvents.Props(YeelightConnection connection, IReadOnlyList<KeyValuePair<string, string>> props)
     {
         if (!registry.TryGet(connection.DeviceId, out var device)) return;
-        var report = new List<KeyValuePair<string, StateValue>>(props.Count);
-        YeelightMapping.For(device.Profile).Read(props, report);
-        registry.ApplyReport(device, CollectionsMarshal.AsSpan(report));
+        registry.Report(device, (Props: (IEnumerable<KeyValuePair<string, string>>)props, device.Profile), ReadProps, expected: props.Count);
+    }
+
+    private static bool ReadProps((IEnumerable<KeyValuePair<string, string>> Props, DeviceProfile Profile) m, List<KeyValuePair<string, StateValue>> into)
+    {
+        YeelightMapping.For(m.Profile).Read(m.Props, into);
+        return true;
     }
 
     void IYeelightConnectionEvents.Malformed(YeelightConnection connection, string problem) =>
         malformed.Report(connection.DeviceId, "yeelight " + connection.EndPoint, problem);
 
-    private DeviceProfile? PickProfile(string id, YeelightAdvert advert)
-    {
-        if (devicesOptions.Value.Assign.TryGetValue(id, out var assigned) && profiles.Find(assigned) is { Driver: YeelightDriver.DriverName } p)
-            return p;
-        foreach (var profile in profiles.ForDriver(YeelightDriver.DriverName))
+    private DeviceProfile? PickProfile(string id, YeelightAdvert advert) =>
+        profiles.Pick(YeelightDriver.DriverName, id, (key, value) => key switch
         {
-            var ok = profile.Match.Count > 0;
-            foreach (var (key, value) in profile.Match)
-            {
-                ok &= key switch
-                {
-                    // Every method named must be supported (a string or an array of them).
-                    "support" => value.ValueKind switch
-                    {
-                        System.Text.Json.JsonValueKind.String => advert.Supports(value.GetString()!),
-                        System.Text.Json.JsonValueKind.Array => value.EnumerateArray().All(m => m.ValueKind == System.Text.Json.JsonValueKind.String && advert.Supports(m.GetString()!)),
-                        _ => false,
-                    },
-                    "model" => value.ValueKind == System.Text.Json.JsonValueKind.String && value.GetString() == advert.Model,
-                    _ => false,
-                };
-            }
-            if (ok) return profile;
-        }
-        return null;
-    }
+            // Every method named must be supported (a string or an array of them).
+            "support" => MatchValues.Every(value, advert.Supports),
+            "model" => MatchValues.OneOf(value, advert.Model),
+            _ => false,
+        });
 
     private static IPEndPoint? EndPointOf(Device d) =>
         d.Binding.TryGetValue(HostKey, out var host) && d.Binding.TryGetValue(PortKey, out var port)

@@ -1,28 +1,27 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Bridge.Protocols.Model;
+using Bridge.Service.Drivers.Mapping;
+using static Bridge.Service.Drivers.Mapping.MappingSection;
 
 namespace Bridge.Service.Drivers.Yeelight;
 
 /// <summary>How one capability maps onto a Yeelight property and the method that sets it.</summary>
-public sealed record YeelightCapabilityMap(Capability Capability, string Prop, string? Method, IReadOnlyDictionary<string, string> ToDevice);
+public sealed record YeelightCapabilityMap(Capability Capability, string Prop, string? Method, IReadOnlyDictionary<string, string> ToDevice) : ICapabilityMap;
 
 /// <summary>The profile's <c>yeelight</c> section: capabilities ⇄ properties, and the transition
 /// the set methods ask for (<c>effect</c>, <c>duration_ms</c>).</summary>
 public sealed class YeelightMapping
 {
-    private static readonly ConcurrentDictionary<DeviceProfile, YeelightMapping> Cache = new();
-
     public required IReadOnlyList<YeelightCapabilityMap> Capabilities { get; init; }
     public string Effect { get; init; } = "sudden";
     public int DurationMs { get; init; } = 30;
 
     public IEnumerable<string> Props => Capabilities.Select(c => c.Prop);
 
-    public YeelightCapabilityMap? Find(string capability) => Capabilities.FirstOrDefault(c => c.Capability.Name == capability);
+    public YeelightCapabilityMap? Find(string capability) => Capabilities.Find(capability);
 
-    public static YeelightMapping For(DeviceProfile profile) => Cache.GetOrAdd(profile, p => Parse(p, []));
+    public static YeelightMapping For(DeviceProfile profile) => MappingCache<YeelightMapping>.For(profile, Parse);
 
     /// <summary>Capability values from bulb properties (props notifications, get_prop results);
     /// values that do not fit the capability are left out.</summary>
@@ -46,39 +45,28 @@ public sealed class YeelightMapping
 
     public static YeelightMapping Parse(DeviceProfile profile, List<string> problems)
     {
-        var caps = new List<YeelightCapabilityMap>();
-        var m = profile.Mapping;
-        if (m.ValueKind != JsonValueKind.Object)
+        const string needs = "needs an object with 'prop'";
+        var caps = MappingSection.ReadCapabilities(profile, YeelightDriver.DriverName, problems, (cap, c, where) =>
         {
-            problems.Add($"profile '{profile.Id}': the 'yeelight' mapping section is missing");
-            return new YeelightMapping { Capabilities = caps };
-        }
-        foreach (var cap in profile.Capabilities)
-        {
-            var where = $"profile '{profile.Id}', yeelight mapping of '{cap.Name}'";
-            if (!m.TryGetProperty(cap.Name, out var c) || c.ValueKind != JsonValueKind.Object || Str(c, "prop") is not { } prop)
+            if (Str(c, "prop") is not { } prop)
             {
-                problems.Add($"{where}: needs an object with 'prop'");
-                continue;
+                problems.Add($"{where}: {needs}");
+                return null;
             }
             var method = Str(c, "method");
             if (!cap.ReadOnly && method is null) problems.Add($"{where}: a writable capability needs 'method'");
             var to = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (c.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Object)
-                foreach (var v in values.EnumerateObject())
-                    if (v.Value.ValueKind == JsonValueKind.String) to[v.Name] = v.Value.GetString()!;
-            if (cap.Type == CapabilityType.Enum)
-                foreach (var allowed in cap.Values)
-                    if (!to.ContainsKey(allowed)) problems.Add($"{where}: 'values' has no entry for '{allowed}'");
-            caps.Add(new YeelightCapabilityMap(cap, prop, method, to));
-        }
+            foreach (var v in Values(c))
+                if (v.Value.ValueKind == JsonValueKind.String) to[v.Name] = v.Value.GetString()!;
+            if (cap.Type == CapabilityType.Enum) RequireEveryValue(cap, to.ContainsKey, where, problems);
+            return new YeelightCapabilityMap(cap, prop, method, to);
+        }, needs);
+        if (profile.Mapping.ValueKind != JsonValueKind.Object) return new YeelightMapping { Capabilities = caps };
+        var m = profile.Mapping;
         var effect = Str(m, "effect") ?? "smooth";
         if (effect is not ("smooth" or "sudden")) problems.Add($"profile '{profile.Id}': yeelight 'effect' must be smooth or sudden");
-        var duration = m.TryGetProperty("duration_ms", out var d) && d.ValueKind == JsonValueKind.Number && d.TryGetInt32(out var ms) ? ms : 300;
+        var duration = Int(m, "duration_ms") ?? 300;
         if (duration < 30) problems.Add($"profile '{profile.Id}': yeelight 'duration_ms' must be at least 30 (the bulbs' minimum)");
         return new YeelightMapping { Capabilities = caps, Effect = effect, DurationMs = duration };
     }
-
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

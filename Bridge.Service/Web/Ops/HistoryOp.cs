@@ -13,15 +13,12 @@ public sealed class HistoryOp(TemperatureHistory history) : Api.IApiOp
     public ValueTask HandleAsync(Api.ApiSession session, ApiRequest request)
     {
         var series = history.Snapshot();
-        return session.ReplyAsync((request.Id, series), static (w, s) =>
+        return session.ReplyOkAsync(request.Id, series, static (w, series) =>
         {
-            w.WriteStartObject();
-            w.WriteString("id", s.Id);
-            w.WriteBoolean("ok", true);
             w.WriteString("capability", TemperatureHistory.Capability);
             w.WriteNumber("bucket", (int)TemperatureHistory.Bucket.TotalSeconds);
             w.WriteStartObject("history");
-            foreach (var (device, points) in s.series)
+            foreach (var (device, points) in series)
             {
                 w.WriteStartArray(device);
                 foreach (var (seconds, value) in points)
@@ -33,7 +30,6 @@ public sealed class HistoryOp(TemperatureHistory history) : Api.IApiOp
                 }
                 w.WriteEndArray();
             }
-            w.WriteEndObject();
             w.WriteEndObject();
         });
     }

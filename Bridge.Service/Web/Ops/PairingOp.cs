@@ -26,19 +26,15 @@ public sealed class PairingOp(PairingCodes codes, BridgeIdentity identity, ApiAd
         using var generator = new QRCodeGenerator();
         using var qr = generator.CreateQrCode(payload, QRCodeGenerator.ECCLevel.M);
         var rows = qr.ModuleMatrix.Select(row => string.Concat(row.Cast<bool>().Select(dark => dark ? '1' : '0'))).ToArray();
-        return session.ReplyAsync((request.Id, code, identity.Id, address, payload, rows), static (w, s) =>
+        return session.ReplyOkAsync(request.Id, (code, Bridge: identity.Id, address, payload, rows), static (w, s) =>
         {
-            w.WriteStartObject();
-            w.WriteString("id", s.Item1);
-            w.WriteBoolean("ok", true);
             w.WriteString("code", s.code);
-            w.WriteString("bridge", s.Item3);
+            w.WriteString("bridge", s.Bridge);
             w.WriteString("address", s.address);
             w.WriteString("qr_text", s.payload);
             w.WriteStartArray("qr");
             foreach (var row in s.rows) w.WriteStringValue(row);
             w.WriteEndArray();
-            w.WriteEndObject();
         });
     }
 

@@ -15,19 +15,15 @@ public sealed class RelayStatusOp(IOptions<RelayOptions> options, IServiceProvid
     public ValueTask HandleAsync(Api.ApiSession session, ApiRequest request)
     {
         var link = services.GetService<RelayLink>();
-        var status = (request.Id, Urls: options.Value.Urls, Configured: link is not null, Connected: link?.IsConnected ?? false, Connects: link?.Connects ?? 0);
-        return session.ReplyAsync(status, static (w, s) =>
+        var status = (Urls: options.Value.Urls, Configured: link is not null, Connected: link?.IsConnected ?? false, Connects: link?.Connects ?? 0);
+        return session.ReplyOkAsync(request.Id, status, static (w, s) =>
         {
-            w.WriteStartObject();
-            w.WriteString("id", s.Id);
-            w.WriteBoolean("ok", true);
             w.WriteBoolean("configured", s.Configured);
             w.WriteBoolean("connected", s.Connected);
             w.WriteNumber("connects", s.Connects);
             w.WriteStartArray("urls");
             foreach (var url in s.Urls) w.WriteStringValue(url);
             w.WriteEndArray();
-            w.WriteEndObject();
         });
     }
 }

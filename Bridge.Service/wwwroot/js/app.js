@@ -71,18 +71,26 @@ function start (token) {
       localStorage.removeItem(TOKEN_KEY)
       signIn(`This sign-in no longer works: ${message}. Pair this browser again with the bridge's pairing code.`)
     } else if (kind === 'connected' && !views.size) {
-      views.set('home', createHome(app))
-      views.set('activity', createActivity(app))
-      await views.get('home').load()
+      views.set('home', home)
+      views.set('activity', activity)
+      try {
+        // The early requests can have timed out on a slow first connection: then once more.
+        if (!(await loaded)) await home.load()
+      } catch (e) { showBanner('lost', `The bridge did not list its devices: ${e.message}`); return }
       route()
       // Optional ops are looked for after the home is up, then the pages that need them appear.
       await probe(app)
-      views.get('home').render()
+      if (!app.has('update')) home.render() // the cards offer "Rename or move…" until told otherwise
       route()
     }
   })
   app.core = connection.core
   app.request = connection.request
+  // Asked for now: the core holds the requests and sends them as soon as the connection is
+  // subscribed, so the first cards wait for no extra round trip after "connected".
+  const home = createHome(app)
+  const activity = createActivity(app)
+  const loaded = home.load().then(() => true, () => false)
 
   function route () {
     const page = (location.hash.replace(/^#\/?/, '') || 'home').split('/')[0]
