@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Runtime.InteropServices;
 using Bridge.Protocols.Api;
 using Bridge.Protocols.Gree;
 using Bridge.Protocols.Model;
@@ -18,8 +17,7 @@ namespace Bridge.Service.Drivers.Gree;
 /// it a <see cref="GreeUnit"/> that polls it, whose state and availability flow into the registry.</summary>
 public sealed class GreeDevices(
     DeviceRegistry registry,
-    ProfileCatalog profiles,
-    IOptions<DevicesOptions> devicesOptions,
+    ProfileMatcher profiles,
     IOptions<GreeOptions> options,
     DiscoveredDevices discovered,
     ISecretStore secrets,
@@ -112,10 +110,10 @@ public sealed class GreeDevices(
         }
     }
 
-    /// <summary>The profile for a unit: <c>Devices:Assign</c>, else the Gree profile of highest priority.</summary>
+    /// <summary>The profile for a unit: <c>Devices:Assign</c>, else the first whose <c>match.protocol</c> is
+    /// <c>gree</c> (every unit that answers the Gree scan speaks the same columns, whatever its brand).</summary>
     public DeviceProfile? PickProfile(string id) =>
-        devicesOptions.Value.Assign.TryGetValue(id, out var assigned) && profiles.Find(assigned) is { Driver: Protocol } p
-            ? p : profiles.ForDriver(Protocol).FirstOrDefault();
+        profiles.Pick(Protocol, id, (key, value) => key == "protocol" && MatchValues.OneOf(value, Protocol));
 
     void IGreeUnitEvents.Polled(GreeUnit unit, GreeMessage dat)
     {
@@ -137,12 +135,12 @@ public sealed class GreeDevices(
     }
 
     /// <summary>Applies the columns of a <c>dat</c> or <c>res</c> to the device.</summary>
-    public void Apply(Device device, GreeUnit unit, GreeMessage m)
-    {
-        var values = new List<KeyValuePair<string, StateValue>>(m.Columns.Count);
-        GreeMapping.For(device.Profile).Read(m.Columns, m.Values, unit.Firmware, values);
-        if (values.Count > 0) registry.ApplyReport(device, CollectionsMarshal.AsSpan(values));
-    }
+    public void Apply(Device device, GreeUnit unit, GreeMessage m) =>
+        registry.Report(device, (Message: m, device.Profile, unit.Firmware), static (x, into) =>
+        {
+            GreeMapping.For(x.Profile).Read(x.Message.Columns, x.Message.Values, x.Firmware, into);
+            return true;
+        }, expected: m.Columns.Count);
 
     private void Keep(Device device, IPEndPoint endPoint, GreeCipherVersion cipher, string key, string? firmware, bool pollNow)
     {

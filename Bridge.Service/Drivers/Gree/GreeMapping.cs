@@ -1,14 +1,15 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Bridge.Protocols.Gree;
 using Bridge.Protocols.Model;
+using Bridge.Service.Drivers.Mapping;
+using static Bridge.Service.Drivers.Mapping.MappingSection;
 
 namespace Bridge.Service.Drivers.Gree;
 
 /// <summary>How one capability maps onto a Gree column (PROTOCOLS.md §10.3): enum names ⇄ the
 /// column's integers (<c>values</c>), a number as it is (SetTem in °C), or the room temperature
 /// (<c>"room": true</c>: TemSen with its offset of 40).</summary>
-public sealed record GreeCapabilityMap(Capability Capability, string Column, IReadOnlyList<KeyValuePair<string, int>> Values, bool Room)
+public sealed record GreeCapabilityMap(Capability Capability, string Column, IReadOnlyList<KeyValuePair<string, int>> Values, bool Room) : ICapabilityMap
 {
     public bool Writable => !Capability.ReadOnly && !Room;
 
@@ -30,17 +31,15 @@ public sealed record GreeCapabilityMap(Capability Capability, string Column, IRe
 /// <summary>The profile's <c>gree</c> section: capabilities ⇄ columns.</summary>
 public sealed class GreeMapping
 {
-    private static readonly ConcurrentDictionary<DeviceProfile, GreeMapping> Cache = new();
-
     public required IReadOnlyList<GreeCapabilityMap> Capabilities { get; init; }
 
     /// <summary>The columns a status poll asks for.</summary>
     public IReadOnlyList<string> Columns => _columns ??= Capabilities.Select(c => c.Column).Distinct().ToArray();
     private IReadOnlyList<string>? _columns;
 
-    public GreeCapabilityMap? Find(string capability) => Capabilities.FirstOrDefault(c => c.Capability.Name == capability);
+    public GreeCapabilityMap? Find(string capability) => Capabilities.Find(capability);
 
-    public static GreeMapping For(DeviceProfile profile) => Cache.GetOrAdd(profile, p => Parse(p, []));
+    public static GreeMapping For(DeviceProfile profile) => MappingCache<GreeMapping>.For(profile, Parse);
 
     /// <summary>Capability values from columns and their values (a <c>dat</c> or a <c>res</c>); columns
     /// the profile does not map, and values that fit no capability value, are left out.</summary>
@@ -51,37 +50,21 @@ public sealed class GreeMapping
                 if (map.Column == columns[i] && map.FromDevice(values[i], firmware) is { } v) into.Add(new(map.Capability.Name, v));
     }
 
-    public static GreeMapping Parse(DeviceProfile profile, List<string> problems)
-    {
-        var caps = new List<GreeCapabilityMap>();
-        var m = profile.Mapping;
-        if (m.ValueKind != JsonValueKind.Object)
+    public static GreeMapping Parse(DeviceProfile profile, List<string> problems) =>
+        new() { Capabilities = ReadCapabilities(profile, GreeDevices.Protocol, problems, (cap, c, where) =>
         {
-            problems.Add($"profile '{profile.Id}': the 'gree' mapping section is missing");
-            return new GreeMapping { Capabilities = caps };
-        }
-        foreach (var cap in profile.Capabilities)
-        {
-            var where = $"profile '{profile.Id}', gree mapping of '{cap.Name}'";
-            if (!m.TryGetProperty(cap.Name, out var c) || c.ValueKind != JsonValueKind.Object
-                || !c.TryGetProperty("col", out var col) || col.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(col.GetString()))
+            if (Str(c, "col") is not { Length: > 0 } column)
             {
-                problems.Add($"{where}: needs an object with 'col' (the Gree column, e.g. \"Pow\")");
-                continue;
+                problems.Add($"{where}: needs 'col' (the Gree column, e.g. \"Pow\")");
+                return null;
             }
             var values = new List<KeyValuePair<string, int>>();
-            if (c.TryGetProperty("values", out var vs) && vs.ValueKind == JsonValueKind.Object)
-                foreach (var v in vs.EnumerateObject())
-                {
-                    if (v.Value.ValueKind == JsonValueKind.Number && v.Value.TryGetInt32(out var n)) values.Add(new(v.Name, n));
-                    else problems.Add($"{where}: the value of '{v.Name}' must be an integer");
-                }
-            if (cap.Type == CapabilityType.Enum)
-                foreach (var allowed in cap.Values)
-                    if (values.All(v => v.Key != allowed)) problems.Add($"{where}: 'values' has no entry for '{allowed}'");
-            var room = c.TryGetProperty("room", out var r) && r.ValueKind == JsonValueKind.True;
-            caps.Add(new GreeCapabilityMap(cap, col.GetString()!, values, room));
-        }
-        return new GreeMapping { Capabilities = caps };
-    }
+            foreach (var v in Values(c))
+            {
+                if (v.Value.ValueKind == JsonValueKind.Number && v.Value.TryGetInt32(out var n)) values.Add(new(v.Name, n));
+                else problems.Add($"{where}: the value of '{v.Name}' must be an integer");
+            }
+            if (cap.Type == CapabilityType.Enum) RequireEveryValue(cap, allowed => values.Any(v => v.Key == allowed), where, problems);
+            return new GreeCapabilityMap(cap, column, values, c.TryGetProperty("room", out var r) && r.ValueKind == JsonValueKind.True);
+        }, "needs an object with 'col' (the Gree column, e.g. \"Pow\")") };
 }
