@@ -29,21 +29,14 @@ public static class MiioJson
         writeParams(w);
     });
 
-    public static byte[] GetProperties(long id, string did, IEnumerable<MiotProperty> props) => Request(id, "get_properties", w =>
-    {
-        w.WriteStartArray();
-        foreach (var p in props)
-        {
-            w.WriteStartObject();
-            w.WriteString("did", did);
-            w.WriteNumber("siid", p.Siid);
-            w.WriteNumber("piid", p.Piid);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    });
+    public static byte[] GetProperties(long id, string did, IEnumerable<MiotProperty> props) =>
+        Request(id, "get_properties", w => WritePropertyList(w, did, props, withValues: false));
 
-    public static byte[] SetProperties(long id, string did, IEnumerable<MiotProperty> props) => Request(id, "set_properties", w =>
+    public static byte[] SetProperties(long id, string did, IEnumerable<MiotProperty> props) =>
+        Request(id, "set_properties", w => WritePropertyList(w, did, props, withValues: true));
+
+    /// <summary>The params of get/set_properties: <c>[{"did","siid","piid"[,"value"]}, ...]</c>.</summary>
+    public static void WritePropertyList(Utf8JsonWriter w, string did, IEnumerable<MiotProperty> props, bool withValues)
     {
         w.WriteStartArray();
         foreach (var p in props)
@@ -52,12 +45,15 @@ public static class MiioJson
             w.WriteString("did", did);
             w.WriteNumber("siid", p.Siid);
             w.WriteNumber("piid", p.Piid);
-            w.WritePropertyName("value");
-            if (p.Value is { } v) v.WriteTo(w); else w.WriteNullValue();
+            if (withValues)
+            {
+                w.WritePropertyName("value");
+                if (p.Value is { } v) v.WriteTo(w); else w.WriteNullValue();
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();
-    });
+    }
 
     public static byte[] Result(long id, Action<Utf8JsonWriter> writeResult) => Write(w =>
     {

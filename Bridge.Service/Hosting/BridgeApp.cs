@@ -35,6 +35,7 @@ public sealed class BridgeApp : IAsyncDisposable
         // The console's files from a build's manifest (source and obj/ paths); a published bridge has them in wwwroot.
         builder.WebHost.UseStaticWebAssets();
         BridgeConfiguration.Apply(builder.Configuration, rest, demo);
+        ConsoleEndpoints.ServeAssetsAsBuilt(builder.Configuration, builder.Environment);
 
         var profiles = ProfileCatalog.Load(Serial.SerialOptions.ProfileDirOf(builder.Configuration), problems);
 

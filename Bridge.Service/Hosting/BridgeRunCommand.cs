@@ -29,6 +29,8 @@ public static class BridgeRunCommand
         if (demo.Enabled && TokenScopes.TryParse(demo.TokenScope, out var scope))
         {
             var token = app.MintToken("demo", scope);
+            await Web.ConsoleWarmUp.RunAsync(app.ConsoleUrl, app.ApiUrl, token, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Web.ConsoleWarmUp)),
+                TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
             output.WriteLine($"Access token: {token}");
             output.WriteLine($"Console: {app.ConsoleUrl}#token={token}");
         }

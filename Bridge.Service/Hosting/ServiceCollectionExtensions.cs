@@ -99,6 +99,7 @@ public static class ServiceCollectionExtensions
         services.AddProtocol<EspHomeModule>(config);
         // lanproto (issue 13): the LAN protocols of the devices Chinese homes own.
         services.AddProtocol<Drivers.Tuya.TuyaModule>(config);
+        services.AddProtocol<Drivers.Miio.MiioModule>(config);
 
         if (embedded) services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerLink>());
         else services.AddHostedService(sp => sp.GetRequiredService<BrokerClientLink>());

@@ -11,6 +11,17 @@ public static class ConsoleEndpoints
         app.MapStaticAssets();
     }
 
+    /// <summary>Serves the console's files as the build made them (compressed, with their ETags and
+    /// cache headers), also from a build's output. Without this, a build's manifest switches on
+    /// ASP.NET's static-assets reloader, which re-reads, re-hashes and re-compresses (at level 0) each
+    /// file from source on every request so an edited file shows at once: that tripled the console's
+    /// first load and made each module wait 100–300 ms (docs/benchmarks.md, "Web console").
+    /// <c>ASPNETCORE_ENVIRONMENT=Development</c>, or <c>ReloadStaticAssetsAtRuntime=true</c>, keeps the reloader.</summary>
+    public static void ServeAssetsAsBuilt(ConfigurationManager config, IHostEnvironment environment)
+    {
+        if (!environment.IsDevelopment()) config["ReloadStaticAssetsAtRuntime"] ??= "false";
+    }
+
     /// <summary><c>GET /</c> is the console's page: the request is routed as <c>/index.html</c>
     /// (before routing, so the static asset endpoint with its compression and ETag answers it).</summary>
     public static IApplicationBuilder UseConsoleIndex(this IApplicationBuilder app) => app.Use((context, next) =>

@@ -19,7 +19,7 @@ public sealed class DemoHomeApiTests(DemoBridgeFixture fixture) : IClassFixture<
         JsonAssert.Ok(reply);
         var devices = ById(reply.GetProperty("devices"));
         var kinds = devices.Values.Select(d => d.GetProperty("kind").GetString()).ToList();
-        Assert.Equal(4, kinds.Count(k => k == "light")); // two MQTT lamps, two Yeelight bulbs
+        Assert.Equal(5, kinds.Count(k => k == "light")); // two MQTT lamps, two Yeelight bulbs, a Xiaomi lamp
         Assert.Contains("air_conditioner", kinds);
         Assert.Contains("water_heater", kinds);
         Assert.Contains("plug", kinds);

@@ -98,6 +98,6 @@ public sealed class DemoProcessTests : IDisposable
         var ids = doc.RootElement.GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("id").GetString()).ToList();
         Assert.Contains("lamp-1", ids);
         Assert.Contains("ac-1", ids);
-        Assert.Equal(7, ids.Count);
+        Assert.Equal(8, ids.Count);
     }
 }

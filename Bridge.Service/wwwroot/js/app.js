@@ -71,21 +71,29 @@ function start (token) {
       localStorage.removeItem(TOKEN_KEY)
       signIn(`This sign-in no longer works: ${message}. Pair this browser again with the bridge's pairing code.`)
     } else if (kind === 'connected' && !views.size) {
-      views.set('home', createHome(app))
-      views.set('activity', createActivity(app))
-      await views.get('home').load()
+      views.set('home', home)
+      views.set('activity', activity)
+      try {
+        // The early requests can have timed out on a slow first connection: then once more.
+        if (!(await loaded)) await home.load()
+      } catch (e) { showBanner('lost', `The bridge did not list its devices: ${e.message}`); return }
       route()
       // Optional ops are looked for after the home is up, then the pages that need them appear.
       await probe(app)
-      views.get('home').render()
+      if (!app.has('update')) home.render() // the cards offer "Rename or move…" until told otherwise
       route()
     }
   })
   app.core = connection.core
   app.request = connection.request
+  // Asked for now: the core holds the requests and sends them as soon as the connection is
+  // subscribed, so the first cards wait for no extra round trip after "connected".
+  const home = createHome(app)
+  const activity = createActivity(app)
+  const loaded = home.load().then(() => true, () => false)
 
   function route () {
-    const page = (location.hash.replace(/^#\/?/, '') || 'home').split('/')[0]
+    const page = currentPage()
     nav.hidden = false
     for (const a of nav.querySelectorAll('a')) {
       const here = a.getAttribute('href') === '#/' + page || (page === 'home' && a.getAttribute('href') === '#/')
@@ -93,17 +101,32 @@ function start (token) {
       const op = a.dataset.op
       a.parentElement.hidden = !!op && !app.has(op)
     }
-    const builders = { pair: pages.pairPage, tokens: pages.tokensPage, found: setup.discoveredPage, setup: setup.provisionPage, scenes: pages.scenesPage, relay: pages.relayPage }
+    const builders = { pair: pages.pairPage, tokens: pages.tokensPage, found: setup.discoveredPage, setup: setup.provisionPage, scenes: scenesPage, relay: pages.relayPage }
     if (page === 'home') fill(main, views.get('home').el)
     else if (page === 'activity') fill(main, views.get('activity').el)
-    else if (builders[page]) fill(main, builders[page](app))
-    else fill(main, h('p', {}, 'No such page.'))
+    else if (builders[page]) {
+      const built = builders[page](app)
+      if (!(built instanceof Promise)) fill(main, built)
+      else {
+        fill(main, h('p', {}, 'Loading…'))
+        built.then(el => { if (page === currentPage()) { fill(main, el); focusHeading() } }, e => fill(main, h('p', { class: 'error', role: 'alert' }, e.message)))
+        return
+      }
+    } else fill(main, h('p', {}, 'No such page.'))
+    focusHeading()
+  }
+  function focusHeading () {
     const heading = main.querySelector('h1')
     if (heading) { heading.setAttribute('tabindex', '-1'); if (document.activeElement === document.body || nav.contains(document.activeElement)) heading.focus({ preventScroll: true }) }
   }
   window.onhashchange = () => { if (views.size) route() }
   document.getElementById('sign-out').onclick = () => app.signOut()
 }
+
+function currentPage () { return (location.hash.replace(/^#\/?/, '') || 'home').split('/')[0] }
+
+/** Pages few visits need are loaded when first opened, not with the home. */
+function scenesPage (app) { return import('./scenes.js').then(m => m.scenesPage(app)) }
 
 /** Which optional ops this bridge has: a malformed request answers unknown_op only when the op is missing. */
 async function probe (app) {

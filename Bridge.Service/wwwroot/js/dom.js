@@ -46,6 +46,18 @@ export function ago (time, now = Date.now()) {
   return Math.round(s / 3600) + ' h ago'
 }
 
+/**
+ * "14:05:09" in the browser's time zone. By hand: the first toLocaleTimeString loads ICU's
+ * date-format data, 30–180 ms that the first render of the home cannot afford (docs/benchmarks.md).
+ */
 export function clock (time) {
-  return new Date(time).toLocaleTimeString([], { hour12: false })
+  const d = new Date(time)
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map(n => String(n).padStart(2, '0')).join(':')
+}
+
+/** Orders names case-insensitively by code point: localeCompare's first call loads a collator (~15 ms). */
+export function byText (a, b) {
+  const x = String(a).toLowerCase()
+  const y = String(b).toLowerCase()
+  return x < y ? -1 : x > y ? 1 : 0
 }

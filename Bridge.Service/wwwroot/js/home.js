@@ -1,6 +1,6 @@
 // The home: devices by room, each a card with its online badge, last seen, live state, controls,
 // a temperature sparkline and its command latency. Events are applied once per animation frame.
-import { h, fill, ago } from './dom.js'
+import { h, fill, ago, byText } from './dom.js'
 import { capabilityRow } from './controls.js'
 import { createSparkline } from './sparkline.js'
 
@@ -64,12 +64,12 @@ export function createHome (app) {
     const devices = app.core.cached()
     cards.clear()
     const rooms = new Map()
-    for (const d of devices.sort((a, b) => String(a.name).localeCompare(String(b.name)))) {
+    for (const d of devices.sort((a, b) => byText(a.name, b.name))) {
       const room = d.room || 'No room'
       if (!rooms.has(room)) rooms.set(room, [])
       rooms.get(room).push(d)
     }
-    const sections = [...rooms.entries()].sort(([a], [b]) => (a === 'No room') - (b === 'No room') || a.localeCompare(b)).map(([room, list]) =>
+    const sections = [...rooms.entries()].sort(([a], [b]) => (a === 'No room') - (b === 'No room') || byText(a, b)).map(([room, list]) =>
       h('section', { class: 'room' }, h('h2', {}, room), h('div', { class: 'grid' }, list.map(d => {
         const entry = card(d)
         cards.set(d.id, entry)
@@ -110,9 +110,10 @@ export function createHome (app) {
 
   return {
     el: root,
+    /** The devices and the temperature history, asked for together; then the cards. */
     async load () {
-      await app.core.devices()
-      try { history = (await app.core.request('history')).history || {} } catch { history = {} }
+      const [, reply] = await Promise.all([app.core.devices(), app.core.request('history').catch(() => null)])
+      history = (reply && reply.history) || {}
       render()
     },
     render

@@ -1,6 +1,6 @@
 // A temperature over the last hours as a small SVG line (history from the bridge's `history` op,
 // then live values from state events).
-import { svg } from './dom.js'
+import { svg, clock } from './dom.js'
 
 const WIDTH = 120
 const HEIGHT = 28
@@ -30,7 +30,7 @@ export function createSparkline (points) {
     })
     pts.push(`${WIDTH},${y(series[series.length - 1][1]).toFixed(1)}`)
     line.setAttribute('points', pts.join(' '))
-    const text = `temperature since ${new Date(t0).toLocaleTimeString([], { hour12: false })}: from ${Math.min(...values)} to ${Math.max(...values)} °C`
+    const text = `temperature since ${clock(t0)}: from ${Math.min(...values)} to ${Math.max(...values)} °C`
     title.textContent = text
     el.setAttribute('aria-label', text)
   }
