@@ -4,12 +4,16 @@
 #
 #   bench/compare-node-red.sh [--no-build] [--systems "node-red bridge"] [--lamps 100]
 #                             [--single-count 5000] [--multi-count 50000] [--repeat 1]
-#                             [--prime-count 20000]
+#                             [--prime-count 20000] [--cold]
 #
 # For each system in turn it primes it (unmeasured: 10×100 × --prime-count commands, then
 # 1×1 × a tenth of that), then runs the project's load generator twice:
 #   single: --connections 1  --inflight 1   --count 5000
-#   multi:  --connections 10 --inflight 100 --count 50000
+#   multi:  --connections 10 --inflight 100 --count 50000 --per-device ceil(1000/lamps)
+#           (several sets to one lamp in flight at once: 10 lamps get 100 each)
+# Every reply must carry the power value its set asked for (else it counts as wrong_state).
+# --cold (bridge only): first, on the freshly started bridge, multi then single with only the
+# load generator's 500 warm-up commands each and no priming; then the primed runs as usual.
 # and reads the system's CPU time (utime+stime of its one process, /proc/<pid>/stat) before
 # and after each run: CPU µs per command = CPU time / (measured + warm-up commands).
 # Prints a table; the raw JSON lines go to results.jsonl in a temporary directory (printed).
@@ -27,6 +31,7 @@ SINGLE_COUNT=5000
 MULTI_COUNT=50000
 REPEAT=1
 PRIME_COUNT=20000
+COLD=0
 while (($#)); do
     case "$1" in
         --no-build) BUILD=0 ;;
@@ -36,7 +41,8 @@ while (($#)); do
         --multi-count) MULTI_COUNT=$2; shift ;;
         --repeat) REPEAT=$2; shift ;;
         --prime-count) PRIME_COUNT=$2; shift ;;
-        -h|--help) sed -n '2,16p' "$SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --cold) COLD=1 ;;
+        -h|--help) sed -n '2,21p' "$SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "compare-node-red: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -49,6 +55,10 @@ NODE_RED_TOKEN=node-red-bench
 LOADGEN_TIMEOUT=300     # seconds for one whole load-generator run
 COMMAND_TIMEOUT=10      # seconds the load generator waits for one reply before counting an error
 CLK_TCK=$(getconf CLK_TCK)
+# Sets to one lamp in flight at once in the 10×100 runs: all 1,000 fit on the lamps (at most the
+# bridge's Commands:MaxQueuedPerDevice, 256).
+PER_DEVICE=$(( (1000 + LAMPS - 1) / LAMPS ))
+((PER_DEVICE <= 256)) || PER_DEVICE=256
 
 WORK=$(mktemp -d /tmp/devicebridge-vs-node-red.XXXXXX)
 RESULTS=$WORK/results.jsonl
@@ -200,11 +210,15 @@ context_switches() { # voluntary + involuntary, all threads of one process
     echo "$n"
 }
 
-run_scenario() { # system scenario connections inflight count
+run_scenario() { # system scenario connections inflight count [loadgen args...]
     local system=$1 scenario=$2 k=$3 c=$4 n=$5 sys0 sys1 mq0 mq1 lamps0 lamps1 all0 all1 ctx0 ctx1 t0 t1 rc out
     sys0=$(cpu_ticks "$SYS_PID"); mq0=$(cpu_ticks "$MOSQUITTO_PID"); lamps0=$(cpu_ticks "$LAMPS_PID")
     ctx0=$(context_switches "$SYS_PID")
     all0=$(machine_busy_ticks); t0=$(date +%s.%N)
+    shift 5
+    local extra=("$@") load
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    ((k * c > 1)) && extra+=(--per-device "$PER_DEVICE")
     set +e
     # The wrapper writes the load generator's own CPU time (its rusage) to loadgen.cpu.
     out=$(python3 -c '
@@ -213,7 +227,7 @@ r = subprocess.run(sys.argv[2:])
 u = resource.getrusage(resource.RUSAGE_CHILDREN)
 open(sys.argv[1], "w").write("%.3f\n" % (u.ru_utime + u.ru_stime))
 sys.exit(r.returncode)' "$WORK/loadgen.cpu" timeout "$LOADGEN_TIMEOUT" dotnet "$SIM_DLL" loadgen --url "$SYS_URL" --token "$SYS_TOKEN" \
-        --connections "$k" --inflight "$c" --count "$n" --timeout "$COMMAND_TIMEOUT" 2>>"$WORK/loadgen.err")
+        --connections "$k" --inflight "$c" --count "$n" --timeout "$COMMAND_TIMEOUT" "${extra[@]}" 2>>"$WORK/loadgen.err")
     rc=$?
     set -e
     t1=$(date +%s.%N); all1=$(machine_busy_ticks)
@@ -226,9 +240,9 @@ sys.exit(r.returncode)' "$WORK/loadgen.cpu" timeout "$LOADGEN_TIMEOUT" dotnet "$
     fi
     python3 - "$system" "$scenario" "$k" "$c" "$CLK_TCK" "$rc" "$out" "$((sys1 - sys0))" "$((mq1 - mq0))" \
         "$((lamps1 - lamps0))" "$(cat "$WORK/loadgen.cpu" 2>/dev/null || echo 0)" "$((all1 - all0))" \
-        "$(echo "$t1 - $t0" | bc)" "$((ctx1 - ctx0))" >>"$RESULTS" <<'EOF'
+        "$(echo "$t1 - $t0" | bc)" "$((ctx1 - ctx0))" "$load" >>"$RESULTS" <<'EOF'
 import json, sys
-system, scenario, k, c, clk, rc, line, sys_t, mq_t, lamps_t, loadgen_s, all_t, wall, ctx = sys.argv[1:]
+system, scenario, k, c, clk, rc, line, sys_t, mq_t, lamps_t, loadgen_s, all_t, wall, ctx, load = sys.argv[1:]
 clk = int(clk)
 r = json.loads(line.strip().splitlines()[-1]) if line.strip() else {}
 cpu_s = int(sys_t) / clk
@@ -243,7 +257,7 @@ out = {"system": system, "scenario": scenario, "connections": int(k), "inflight"
        "cpu_s_broker": round(int(mq_t) / clk, 3), "cpu_s_lamps": round(int(lamps_t) / clk, 3),
        "cpu_s_loadgen": round(float(loadgen_s), 3),
        "cpu_s_outside": round(max(0.0, int(all_t) / clk - ours), 3),
-       "wall_s": round(float(wall), 3),
+       "wall_s": round(float(wall), 3), "loadavg_at_start": load,
        "loadgen_exit": int(rc), "loadgen": r}
 print(json.dumps(out))
 EOF
@@ -268,10 +282,16 @@ for system in $SYSTEMS; do
     # Unmeasured passes first (both patterns), so both runtimes have compiled and tuned their hot
     # paths (V8; .NET's tiered JIT with PGO, which a 5,000-command pass did not finish: the
     # bridge's first 1×1 run after it cost ~650 µs CPU/command, a later one ~380).
-    for prime in "10 100 $PRIME_COUNT" "1 1 $((PRIME_COUNT / 10))"; do
-        read -r pk pc pn <<<"$prime"
+    if ((COLD)) && [[ $system == bridge ]]; then
+        log "$system: cold runs (no priming, 500 warm-up commands each)"
+        run_scenario "$system" multi-cold 10 100 "$MULTI_COUNT" --warmup 500
+        run_scenario "$system" single-cold 1 1 "$SINGLE_COUNT" --warmup 500
+    fi
+    for prime in "10 100 $PRIME_COUNT --per-device $PER_DEVICE" "1 1 $((PRIME_COUNT / 10))"; do
+        read -r pk pc pn pextra <<<"$prime"
+        # shellcheck disable=SC2086 # pextra is empty or "--per-device N"
         timeout "$LOADGEN_TIMEOUT" dotnet "$SIM_DLL" loadgen --url "$SYS_URL" --token "$SYS_TOKEN" \
-            --connections "$pk" --inflight "$pc" --count "$pn" --timeout "$COMMAND_TIMEOUT" >>"$WORK/prime.jsonl" 2>>"$WORK/loadgen.err" \
+            --connections "$pk" --inflight "$pc" --count "$pn" --timeout "$COMMAND_TIMEOUT" $pextra >>"$WORK/prime.jsonl" 2>>"$WORK/loadgen.err" \
             || log "$system: priming run failed (exit $?)"
     done
     for ((r = 1; r <= REPEAT; r++)); do
@@ -282,20 +302,21 @@ for system in $SYSTEMS; do
 done
 
 echo
-echo "lamps: $LAMPS (node lamp.js, one MQTT connection each) · broker: mosquitto $(/usr/sbin/mosquitto -h 2>/dev/null | head -1 | awk '{print $3}') · node $(node --version) · $(nproc) cores"
+echo "lamps: $LAMPS (node lamp.js, $PER_DEVICE sets per lamp in flight at 10×100, one MQTT connection each) · broker: mosquitto $(/usr/sbin/mosquitto -h 2>/dev/null | head -1 | awk '{print $3}') · node $(node --version) · $(nproc) cores"
 python3 - "$RESULTS" <<'EOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-head = ("system", "scenario", "commands/s", "p50 µs", "p99 µs", "CPU µs/cmd", "errors", "outside load")
+head = ("system", "scenario", "commands/s", "p50 µs", "p99 µs", "CPU µs/cmd", "errors", "outside load", "loadavg")
 table = [head]
 for r in rows:
     g = r["loadgen"]
-    name = {"single": "1×1 ×%s" % g.get("count", "?"), "multi": "10×100 ×%s" % g.get("count", "?")}[r["scenario"]]
+    name = {"single": "1×1 ×%s", "multi": "10×100 ×%s", "single-cold": "1×1 ×%s cold", "multi-cold": "10×100 ×%s cold"}[r["scenario"]] % g.get("count", "?")
     table.append((r["system"], name, "%.0f" % g["commands_per_s"] if "commands_per_s" in g else "-",
                   str(g.get("p50_us", "-")), str(g.get("p99_us", "-")),
                   "%.1f" % r["cpu_us_per_command"] if r["cpu_us_per_command"] is not None else "-",
                   str(g.get("errors", "-")),
-                  "%.2f cores" % (r["cpu_s_outside"] / r["wall_s"]) if r.get("wall_s") else "-"))
+                  "%.2f cores" % (r["cpu_s_outside"] / r["wall_s"]) if r.get("wall_s") else "-",
+                  r.get("loadavg_at_start", "-")))
 w = [max(len(row[i]) for row in table) for i in range(len(head))]
 for i, row in enumerate(table):
     print("  ".join(c.ljust(w[j]) if j < 2 else c.rjust(w[j]) for j, c in enumerate(row)))

@@ -4,11 +4,11 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
-using Bridge.Protocols.Buffers;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Backplane;
 using Bridge.Relay.Hosting;
 using Bridge.Relay.Metrics;
+using Bridge.Runtime.WebSockets;
 
 namespace Bridge.Relay.Links;
 

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
-using Bridge.Protocols.Buffers;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Backplane;
 using Bridge.Relay.Clients;
 using Bridge.Relay.Hosting;
 using Bridge.Relay.Metrics;
 using Microsoft.Extensions.Options;
+using Bridge.Runtime.WebSockets;
 
 namespace Bridge.Relay.Links;
 

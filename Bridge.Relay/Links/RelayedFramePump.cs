@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using Bridge.Protocols.Metrics;
+using Bridge.Runtime.Metrics;
 
 namespace Bridge.Relay.Links;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Bridge.Protocols.Metrics;
+using Bridge.Runtime.Metrics;
 
 namespace Bridge.Relay.Metrics;
 

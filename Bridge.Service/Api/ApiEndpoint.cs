@@ -11,7 +11,6 @@ public static class ApiEndpoint
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapPairing();
-        Relay.BridgeHealthEndpoint.MapBridgeHealth(app);
         app.Map(ApiOptions.Path, async (HttpContext context, TokenService tokens, ApiDispatcher dispatcher, EventHub hub,
             IOptions<ApiOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime) =>
         {

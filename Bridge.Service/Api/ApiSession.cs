@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Bridge.Protocols.Api;
 using Bridge.Protocols.Buffers;
 using Bridge.Service.Security;
+using Bridge.Runtime.WebSockets;
 
 namespace Bridge.Service.Api;
 

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Text;
 using Bridge.Protocols.Api;
-using Bridge.Protocols.Metrics;
+using Bridge.Runtime.Metrics;
 
 namespace Bridge.Service.Commands;
 

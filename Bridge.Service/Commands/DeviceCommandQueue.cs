@@ -1,5 +1,6 @@
 using Bridge.Protocols.Model;
 using Bridge.Service.Devices;
+using Bridge.Service.Drivers;
 
 namespace Bridge.Service.Commands;
 

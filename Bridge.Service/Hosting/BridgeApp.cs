@@ -79,6 +79,7 @@ public sealed class BridgeApp : IAsyncDisposable
         web.UseConsoleIndex();
         web.UseRouting();
         web.MapBridgeApi();
+        Metrics.BridgeHealthEndpoint.MapBridgeHealth(web);
         web.MapConsole();
         return new BridgeApp(web);
     }

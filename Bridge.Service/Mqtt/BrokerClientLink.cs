@@ -117,7 +117,7 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
                 // Log the first failure of an outage, then only now and then.
                 if (failures++ == 0) _log.LogWarning("MQTT broker {Host}:{Port} unreachable ({Reason}); retrying with back-off", host, port, e.Message);
                 else _log.LogDebug("MQTT reconnect attempt {Attempt} failed: {Reason}", failures, e.Message);
-                var delay = Hosting.Backoff.Delay(failures - 1, FirstRetry, _options.MaxReconnectDelay, Random.Shared);
+                var delay = Bridge.Runtime.Backoff.Delay(failures - 1, FirstRetry, _options.MaxReconnectDelay, Random.Shared);
                 await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
             }
         }

@@ -1,4 +1,3 @@
-using Bridge.Protocols.Buffers;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
@@ -7,6 +6,7 @@ using System.Threading.Channels;
 using Bridge.Protocols.Relay;
 using Bridge.Service.Api;
 using Bridge.Service.Security;
+using Bridge.Runtime.WebSockets;
 
 namespace Bridge.Service.Relay;
 

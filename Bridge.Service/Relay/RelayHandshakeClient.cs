@@ -1,9 +1,9 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using Bridge.Protocols.Buffers;
 using Bridge.Protocols.Relay;
 using Bridge.Service.Security;
+using Bridge.Runtime.WebSockets;
 
 namespace Bridge.Service.Relay;
 

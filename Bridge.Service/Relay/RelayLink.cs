@@ -91,7 +91,7 @@ public sealed class RelayLink : BackgroundService
             {
                 break;
             }
-            var delay = Hosting.Backoff.Delay(attempt++, _options.ReconnectMin, _options.ReconnectMax, random);
+            var delay = Bridge.Runtime.Backoff.Delay(attempt++, _options.ReconnectMin, _options.ReconnectMax, random);
             try
             {
                 await Task.Delay(delay, _time, ct).ConfigureAwait(false);

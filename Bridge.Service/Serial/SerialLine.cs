@@ -59,7 +59,7 @@ public sealed class SerialLine(
                 if (!down) log.LogWarning("Serial port {Port} is unavailable ({Reason}); retrying with back-off", Path, e.Message);
                 down = true;
                 LineDown(e);
-                try { await Task.Delay(Hosting.Backoff.Ceiling(attempt++, FirstBackoff, MaxBackoff), time, stopping).ConfigureAwait(false); }
+                try { await Task.Delay(Bridge.Runtime.Backoff.Ceiling(attempt++, FirstBackoff, MaxBackoff), time, stopping).ConfigureAwait(false); }
                 catch (OperationCanceledException) { break; }
                 continue;
             }

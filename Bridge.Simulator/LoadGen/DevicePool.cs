@@ -5,25 +5,34 @@ namespace Bridge.Simulator.LoadGen;
 
 /// <summary>
 /// The devices being commanded. A slot rents a device, commands it and returns it, so each device
-/// has at most one command in flight; devices are handed out least recently used first. When there
-/// are fewer devices than in-flight slots, the extra slots queue here for a free device.
+/// has at most <c>perDevice</c> commands in flight; devices are handed out least recently used
+/// first. When there are fewer rentals than in-flight slots, the extra slots queue here.
 /// </summary>
 internal sealed class DevicePool
 {
     private readonly JsonEncodedText[] _encodedIds;
-    private readonly bool[] _powerOn;
+    private readonly int[] _sent;
+    private readonly bool[] _initiallyOn;
     private readonly Channel<int> _free = Channel.CreateUnbounded<int>(
         new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
-    public DevicePool(IReadOnlyList<DeviceTarget> devices)
+    public DevicePool(IReadOnlyList<DeviceTarget> devices, int perDevice = 1)
     {
         _encodedIds = new JsonEncodedText[devices.Count];
-        _powerOn = new bool[devices.Count];
+        _sent = new int[devices.Count];
+        _initiallyOn = new bool[devices.Count];
         for (int i = 0; i < devices.Count; i++)
         {
             _encodedIds[i] = JsonEncodedText.Encode(devices[i].Id);
-            _powerOn[i] = devices[i].PowerOn;
-            _free.Writer.TryWrite(i);
+            _initiallyOn[i] = devices[i].PowerOn;
+        }
+
+        for (int round = 0; round < perDevice; round++)
+        {
+            for (int i = 0; i < devices.Count; i++)
+            {
+                _free.Writer.TryWrite(i);
+            }
         }
     }
 
@@ -35,9 +44,7 @@ internal sealed class DevicePool
 
     public JsonEncodedText EncodedId(int device) => _encodedIds[device];
 
-    /// <summary>The value that changes the device's state: the opposite of what it was last set to.</summary>
-    public bool NextPowerOn(int device) => !_powerOn[device];
-
-    /// <summary>Remembers the value last commanded (only the renter of the device calls this).</summary>
-    public void Commanded(int device, bool powerOn) => _powerOn[device] = powerOn;
+    /// <summary>The value for the device's next command: the opposite of the one sent before it, so
+    /// every command changes the state and pipelined commands to one device alternate.</summary>
+    public bool NextPowerOn(int device) => ((Interlocked.Increment(ref _sent[device]) & 1) == 1) != _initiallyOn[device];
 }

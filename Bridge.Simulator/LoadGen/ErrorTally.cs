@@ -8,6 +8,9 @@ public sealed class ErrorTally
     /// <summary>The load generator gave up waiting for the reply.</summary>
     public const string LoadGenTimeout = "loadgen_timeout";
 
+    /// <summary>An <c>ok</c> reply to a set whose <c>state.power</c> is not the value that set asked for.</summary>
+    public const string WrongState = "wrong_state";
+
     /// <summary>The connection closed before the reply arrived.</summary>
     public const string ConnectionClosed = "connection_closed";
 

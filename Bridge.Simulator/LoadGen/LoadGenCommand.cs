@@ -62,7 +62,7 @@ public static class LoadGenCommand
                 return 1;
             }
 
-            DevicePool? pool = options.Ping ? null : new DevicePool(targets);
+            DevicePool? pool = options.Ping ? null : new DevicePool(targets, options.PerDevice);
             // Spread the in-flight slots evenly over the connections.
             for (int j = 0; j < connections.Length; j++)
             {
@@ -275,9 +275,7 @@ public static class LoadGenCommand
         try
         {
             bool powerOn = pool.NextPowerOn(device);
-            CommandReply reply = await connection.SendSetAsync(slot, pool.EncodedId(device), powerOn, ct).ConfigureAwait(false);
-            pool.Commanded(device, powerOn);
-            return reply;
+            return await connection.SendSetAsync(slot, pool.EncodedId(device), powerOn, ct).ConfigureAwait(false);
         }
         finally
         {

@@ -276,7 +276,7 @@ internal sealed class LoadGenConnection : IAsyncDisposable
 
         string? code = fields.Ok ? null
             : ErrorTally.Intern(fields.HasCode ? frame.Slice(fields.CodeStart, fields.CodeLength) : default);
-        _slots[slot].TryComplete(sequence, fields.Ok, code, receivedTimestamp);
+        _slots[slot].TryComplete(sequence, fields.Ok, code, receivedTimestamp, fields.StatePower);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

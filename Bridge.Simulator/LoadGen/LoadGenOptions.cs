@@ -26,6 +26,11 @@ public sealed record LoadGenOptions
     /// <summary>Devices to command; null means every discovered device with a power capability.</summary>
     public IReadOnlyList<string>? Devices { get; init; }
 
+    /// <summary>How many commands one device may have in flight at once (1: one at a time per
+    /// device, as before; more: several sets to one lamp pipelined, CONTRACT.md "Several commands
+    /// to one device", with alternating values so each reply must carry its own).</summary>
+    public int PerDevice { get; init; } = 1;
+
     /// <summary>Scene mode: one set to every device at once on one connection.</summary>
     public bool Scene { get; init; }
 
@@ -55,7 +60,7 @@ public static class LoadGenOptionsParser
         """
         usage: loadgen --url ws://127.0.0.1:PORT/api/v1/ws --token TOKEN
                        [--connections K] [--inflight C] [--count N] [--warmup W]
-                       [--devices id1,id2,...] [--scene | --ping] [--timeout SECONDS]
+                       [--devices id1,id2,...] [--per-device P] [--scene | --ping] [--timeout SECONDS]
 
           --url          the bridge's local API (default ws://127.0.0.1:8970/api/v1/ws)
           --token        access token, sent as "Authorization: Bearer" (or env BRIDGE_TOKEN)
@@ -64,6 +69,7 @@ public static class LoadGenOptionsParser
           --count        measured set commands in total (default 1000)
           --warmup       warm-up commands, not measured (default min(1000, count/10))
           --devices      devices to command (default: every controllable device with 'power')
+          --per-device   commands one device may have in flight at once (default 1)
           --scene        send one set to every device at once on one connection instead
           --ping         send 'ping' (answered by the bridge itself) instead of sets: no devices
                          involved, for measuring the transport or a relay
@@ -199,6 +205,14 @@ public static class LoadGenOptionsParser
                     }
 
                     options = options with { CommandTimeout = TimeSpan.FromSeconds(seconds) };
+                    break;
+                case "per-device":
+                    if (!TryPositive(value, out int p))
+                    {
+                        return Fail($"--per-device must be a positive integer, got '{value}'");
+                    }
+
+                    options = options with { PerDevice = p };
                     break;
                 case "devices":
                     var devices = new List<string>();

@@ -32,6 +32,9 @@ internal sealed class PendingCommand : IValueTaskSource<CommandReply>, IDisposab
     private long _sentTimestamp;
     private long _lastSequence;
 
+    /// <summary>The power value the outstanding set asked for (1 on, 0 off), -1 for a ping.</summary>
+    private sbyte _expectedPower = -1;
+
     public PendingCommand(int slot)
     {
         Slot = slot;
@@ -50,6 +53,7 @@ internal sealed class PendingCommand : IValueTaskSource<CommandReply>, IDisposab
     public long BuildSet(JsonEncodedText device, bool powerOn)
     {
         long sequence = Begin(SetOp);
+        _expectedPower = powerOn ? (sbyte)1 : (sbyte)0;
         _writer.WriteString(DeviceName, device);
         _writer.WriteStartObject(StateName);
         _writer.WriteString(PowerName, powerOn ? On : Off);
@@ -58,7 +62,11 @@ internal sealed class PendingCommand : IValueTaskSource<CommandReply>, IDisposab
     }
 
     /// <summary>Writes <c>{"id":"slot.seq","op":"ping"}</c> and returns the new sequence.</summary>
-    public long BuildPing() => End(Begin(PingOp));
+    public long BuildPing()
+    {
+        _expectedPower = -1;
+        return End(Begin(PingOp));
+    }
 
     /// <summary>Starts a request with a fresh id and <paramref name="op"/>; returns the new sequence.</summary>
     private long Begin(JsonEncodedText op)
@@ -103,12 +111,22 @@ internal sealed class PendingCommand : IValueTaskSource<CommandReply>, IDisposab
     /// Completes the outstanding command if it is still <paramref name="sequence"/>. Exactly one
     /// caller wins (reply, timeout watchdog, connection loss); late replies are ignored.
     /// </summary>
-    public bool TryComplete(long sequence, bool ok, string? errorCode, long receivedTimestamp)
+    /// <remarks>An ok reply to a set must carry the power value that set asked for in its
+    /// <c>state</c> (<paramref name="statePower"/>); one with another value or none counts as
+    /// <see cref="ErrorTally.WrongState"/>: a command completed with another's state.</remarks>
+    public bool TryComplete(long sequence, bool ok, string? errorCode, long receivedTimestamp, sbyte statePower = -1)
     {
         long sent = Volatile.Read(ref _sentTimestamp);
+        sbyte expected = _expectedPower;
         if (sequence == 0 || Interlocked.CompareExchange(ref _armed, 0, sequence) != sequence)
         {
             return false;
+        }
+
+        if (ok && expected >= 0 && statePower != expected)
+        {
+            ok = false;
+            errorCode = ErrorTally.WrongState;
         }
 
         _core.SetResult(new CommandReply(ok, ok ? null : errorCode ?? ErrorTally.Unknown, sent, receivedTimestamp));

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Bridge.Simulator.LoadGen;
 
 /// <summary>What the load generator needs from one reply frame: where its id is, ok, and the error code.</summary>
-public readonly record struct ReplyFields(int IdStart, int IdLength, bool Ok, int CodeStart, int CodeLength)
+public readonly record struct ReplyFields(int IdStart, int IdLength, bool Ok, int CodeStart, int CodeLength, sbyte StatePower = -1)
 {
     public bool HasId => IdStart >= 0;
 
@@ -24,6 +24,7 @@ public static class ReplyParser
     {
         fields = default;
         int idStart = -1, idLength = 0, codeStart = -1, codeLength = 0;
+        sbyte statePower = -1;
         bool ok = false;
         try
         {
@@ -53,6 +54,29 @@ public static class ReplyParser
                     reader.Read();
                     ok = reader.TokenType == JsonTokenType.True;
                     reader.Skip();
+                }
+                else if (reader.ValueTextEquals("state"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        bool power = reader.ValueTextEquals("power"u8);
+                        reader.Read();
+                        if (power && reader.TokenType == JsonTokenType.String)
+                        {
+                            statePower = reader.ValueTextEquals("on"u8) ? (sbyte)1 : reader.ValueTextEquals("off"u8) ? (sbyte)0 : (sbyte)-1;
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
                 }
                 else if (reader.ValueTextEquals("error"u8))
                 {
@@ -102,7 +126,7 @@ public static class ReplyParser
             return false;
         }
 
-        fields = new ReplyFields(idStart, idLength, ok, codeStart, codeLength);
+        fields = new ReplyFields(idStart, idLength, ok, codeStart, codeLength, statePower);
         return true;
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Net;
 using Bridge.Protocols.Yeelight;
+using Bridge.Runtime.Quotas;
 
 namespace Bridge.Simulator.Yeelight;
 
@@ -23,7 +24,7 @@ public sealed class SimulatedBulb : ILanTwin
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
-    private readonly YeelightQuota _quota;
+    private readonly MinuteQuota _quota;
     private BulbSearchResponder? _search;
     private BulbControlServer? _control;
     private bool _power;
@@ -37,7 +38,7 @@ public sealed class SimulatedBulb : ILanTwin
         YeelightId = id;
         Name = name;
         _time = time ?? TimeProvider.System;
-        _quota = new YeelightQuota(quotaPerMinute, _time);
+        _quota = new MinuteQuota(quotaPerMinute, _time);
         Faults = new DeviceFaults(unchecked((int)ulong.Parse(id[2..], System.Globalization.NumberStyles.HexNumber)));
     }
 

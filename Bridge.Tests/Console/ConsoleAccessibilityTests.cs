@@ -14,7 +14,7 @@ public sealed class ConsoleAccessibilityTests(DemoBridgeFixture home, ConsoleBro
 
     public static TheoryData<string> Pages => new() { "", "activity", "pair", "tokens", "found", "setup", "scenes", "relay" };
 
-    private async Task<List<string>> AuditAsync(IPage page)
+    internal static async Task<List<string>> AuditAsync(IPage page)
     {
         // The page's CSP allows no injected script; this browser context bypasses it for axe alone.
         await page.AddScriptTagAsync(new() { Path = AxePath });

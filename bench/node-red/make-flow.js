@@ -43,7 +43,7 @@ const flow = [
   // Requests, commands, confirmations, replies.
   { id: 'ws-in', type: 'websocket in', ...common, name: 'API requests', server: listener, client: '', x: 140, y: 200, wires: [['api']] },
   func('api', 'api', 2, [['ws-out'], ['commands']], 340, 200),
-  mqttIn('in-result', 'lamp reports', 'stat/+/RESULT', 1, 'json', [['commands']], 150, 280),
+  mqttIn('in-power', 'lamp power reports', 'stat/+/POWER', 1, 'utf8', [['commands']], 150, 280),
   func('commands', 'commands', 2, [['mqtt-out'], ['ws-out']], 540, 260),
   { id: 'mqtt-out', type: 'mqtt out', ...common, name: 'lamp commands', topic: '', qos: '1', retain: 'false', respTopic: '', contentType: '', userProps: '', correl: '', expiry: '', broker, x: 760, y: 240, wires: [] },
   { id: 'ws-out', type: 'websocket out', ...common, name: 'API replies', server: listener, client: '', x: 760, y: 200, wires: [] },

@@ -37,7 +37,7 @@ public sealed class ShellyDriver(ShellyRpcClient rpc) : ICorrelatedDriver
         {
             var items = call.ToArray();
             // No deadline of its own: the command's one deadline ends ct.
-            using (await rpc.CallAsync(prefix, call.Key.Item1, items, WriteParams, Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false)) { }
+            using (await rpc.CallAsync(prefix, call.Key.Item1, items, WriteParams, Timeout.InfiniteTimeSpan, ct, from: device.Id).ConfigureAwait(false)) { }
             foreach (var (change, _) in items) confirmed[n++] = new(change.Capability.Name, change.Value);
         }
         return confirmed;

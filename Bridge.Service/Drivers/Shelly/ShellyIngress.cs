@@ -70,7 +70,7 @@ public sealed class ShellyIngress(
                 name = Str(r, "name") ?? id;
                 app = Str(r, "app") ?? "";
             }
-            using var status = await rpc.CallAsync<object?>(prefix, ShellyRpc.ShellyGetStatus, null, null, IdentifyTimeout, CancellationToken.None).ConfigureAwait(false);
+            using var status = await rpc.CallAsync<object?>(prefix, ShellyRpc.ShellyGetStatus, null, null, IdentifyTimeout, CancellationToken.None, from: id).ConfigureAwait(false);
             var profile = PickProfile(id, app, status.Result);
             if (profile is null)
             {

@@ -23,12 +23,12 @@ public sealed class TasmotaDriver(IMqttLink mqtt) : IDeviceDriver
     /// <summary>Tasmota answers each command in the order it got them (stat/&lt;t&gt;/RESULT), so commands
     /// overlap and a report confirms the oldest one it carries values for. A device with a
     /// whole-state command (IRHVAC) is serial: each command is built on the state confirmed before it.</summary>
-    public Commands.CommandConcurrency Concurrency(Device device)
+    public CommandConcurrency Concurrency(Device device)
     {
         var maps = TasmotaMapping.For(device.Profile).Capabilities;
         for (var i = 0; i < maps.Count; i++)
-            if (maps[i].Field is not null) return Commands.CommandConcurrency.Serial;
-        return Commands.CommandConcurrency.Ordered;
+            if (maps[i].Field is not null) return CommandConcurrency.Serial;
+        return CommandConcurrency.Ordered;
     }
 
     public StateValue Expected(Device device, Capability capability, StateValue requested)

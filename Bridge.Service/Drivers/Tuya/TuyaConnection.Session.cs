@@ -23,7 +23,7 @@ public sealed partial class TuyaConnection
             _events.Lost(this, why);
             if (why == TuyaFailure.KeyRejected) return;
             attempt = why == TuyaFailure.None ? 0 : attempt + 1;
-            var delay = Hosting.Backoff.Delay(attempt, _options.ReconnectMin, _options.ReconnectMax, Random.Shared);
+            var delay = Bridge.Runtime.Backoff.Delay(attempt, _options.ReconnectMin, _options.ReconnectMax, Random.Shared);
             TaskCompletionSource kick;
             lock (_sync) kick = _kick = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             try

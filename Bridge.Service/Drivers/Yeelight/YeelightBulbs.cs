@@ -6,6 +6,7 @@ using Bridge.Protocols.Yeelight;
 using Bridge.Service.Devices;
 using Bridge.Service.Discovery;
 using Microsoft.Extensions.Options;
+using Bridge.Runtime.Quotas;
 
 namespace Bridge.Service.Drivers.Yeelight;
 
@@ -25,7 +26,7 @@ public sealed class YeelightBulbs(
     public const string PortKey = "port";
 
     private readonly ConcurrentDictionary<string, YeelightConnection> _connections = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, YeelightQuota> _quotas = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MinuteQuota> _quotas = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _unmatched = new(StringComparer.Ordinal);
     private volatile bool _stopped;
 
@@ -46,8 +47,8 @@ public sealed class YeelightBulbs(
 
     public YeelightConnection? Connection(string deviceId) => _connections.GetValueOrDefault(deviceId);
 
-    public YeelightQuota Quota(string deviceId) =>
-        _quotas.GetOrAdd(deviceId, _ => new YeelightQuota(options.Value.CommandsPerMinute, time));
+    public MinuteQuota Quota(string deviceId) =>
+        _quotas.GetOrAdd(deviceId, _ => new MinuteQuota(options.Value.CommandsPerMinute, time));
 
     /// <summary>A search response or NOTIFY advert arrived.</summary>
     public void Seen(YeelightAdvert advert)

@@ -142,7 +142,7 @@ public sealed class YeelightConnection : IAsyncDisposable
             if (!connected) _events.Disconnected(this);
             TaskCompletionSource kick;
             lock (_sync) kick = _kick = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var delay = Hosting.Backoff.Delay(attempt++, _options.ReconnectMin, _options.ReconnectMax, Random.Shared);
+            var delay = Bridge.Runtime.Backoff.Delay(attempt++, _options.ReconnectMin, _options.ReconnectMax, Random.Shared);
             try
             {
                 await Task.WhenAny(kick.Task, Task.Delay(delay, _time, ct)).ConfigureAwait(false);

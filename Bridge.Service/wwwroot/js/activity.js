@@ -31,7 +31,12 @@ function describe (app, e) {
     case 'device_added': return `${e.device.name} was added`
     case 'device_removed': return `${name(e.device)} was removed`
     case 'device_changed': return `${e.device.name} was renamed or moved`
-    case 'timer_ran': return `timer ${e.timer} ran`
+    case 'timer_ran': {
+      const results = e.results || []
+      const failed = results.filter(r => !r.ok)
+      return `timer ${e.timer} ran: ${results.length - failed.length} of ${results.length} devices done` +
+        (failed.length ? ` (${failed.map(f => `${name(f.device)}: ${(f.error && f.error.message) || 'failed'}`).join('; ')})` : '')
+    }
     default: return e.event
   }
 }

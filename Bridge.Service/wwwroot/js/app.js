@@ -93,7 +93,7 @@ function start (token) {
   const loaded = home.load().then(() => true, () => false)
 
   function route () {
-    const page = (location.hash.replace(/^#\/?/, '') || 'home').split('/')[0]
+    const page = currentPage()
     nav.hidden = false
     for (const a of nav.querySelectorAll('a')) {
       const here = a.getAttribute('href') === '#/' + page || (page === 'home' && a.getAttribute('href') === '#/')
@@ -101,17 +101,32 @@ function start (token) {
       const op = a.dataset.op
       a.parentElement.hidden = !!op && !app.has(op)
     }
-    const builders = { pair: pages.pairPage, tokens: pages.tokensPage, found: setup.discoveredPage, setup: setup.provisionPage, scenes: pages.scenesPage, relay: pages.relayPage }
+    const builders = { pair: pages.pairPage, tokens: pages.tokensPage, found: setup.discoveredPage, setup: setup.provisionPage, scenes: scenesPage, relay: pages.relayPage }
     if (page === 'home') fill(main, views.get('home').el)
     else if (page === 'activity') fill(main, views.get('activity').el)
-    else if (builders[page]) fill(main, builders[page](app))
-    else fill(main, h('p', {}, 'No such page.'))
+    else if (builders[page]) {
+      const built = builders[page](app)
+      if (!(built instanceof Promise)) fill(main, built)
+      else {
+        fill(main, h('p', {}, 'Loading…'))
+        built.then(el => { if (page === currentPage()) { fill(main, el); focusHeading() } }, e => fill(main, h('p', { class: 'error', role: 'alert' }, e.message)))
+        return
+      }
+    } else fill(main, h('p', {}, 'No such page.'))
+    focusHeading()
+  }
+  function focusHeading () {
     const heading = main.querySelector('h1')
     if (heading) { heading.setAttribute('tabindex', '-1'); if (document.activeElement === document.body || nav.contains(document.activeElement)) heading.focus({ preventScroll: true }) }
   }
   window.onhashchange = () => { if (views.size) route() }
   document.getElementById('sign-out').onclick = () => app.signOut()
 }
+
+function currentPage () { return (location.hash.replace(/^#\/?/, '') || 'home').split('/')[0] }
+
+/** Pages few visits need are loaded when first opened, not with the home. */
+function scenesPage (app) { return import('./scenes.js').then(m => m.scenesPage(app)) }
 
 /** Which optional ops this bridge has: a malformed request answers unknown_op only when the op is missing. */
 async function probe (app) {

@@ -1,4 +1,4 @@
-// Pages for the household's admin: pairing a phone, tokens, scenes and timers, the relay, and
+// Pages for the household's admin: pairing a phone, tokens, the relay, and
 // renaming a device. Each asks the bridge when it is opened; errors are shown, never thrown away.
 import { h, fill, svg } from './dom.js'
 
@@ -66,29 +66,6 @@ export function relayPage (app) {
     r.configured ? h('p', {}, `Connections made since start: ${r.connects}`) : null
   ), e => failure(body, e))
   return page('Relay', null, body)
-}
-
-export function scenesPage (app) {
-  const scenes = h('div', {}, 'Loading…')
-  const timers = h('div', {})
-  const result = h('p', { role: 'status' })
-  app.request('scenes').then(r => fill(scenes, r.scenes.length ? h('ul', { class: 'list' }, r.scenes.map(s => h('li', {}, s.name || s.id, ' ',
-    h('button', {
-      type: 'button',
-      onclick: async () => {
-        result.textContent = `Running ${s.name || s.id}…`
-        try {
-          const run = await app.request('scene_run', { scene: s.id })
-          const failed = (run.results || []).filter(x => !x.ok)
-          result.textContent = failed.length ? `${failed.length} of ${run.results.length} actions failed: ${failed.map(f => f.device + ' ' + f.error.code).join(', ')}` : `${s.name || s.id} done`
-        } catch (e) { result.textContent = e.message }
-      }
-    }, 'Run')))) : h('p', {}, 'No scenes yet.')), e => failure(scenes, e))
-  if (app.has('timers')) {
-    app.request('timers').then(r => fill(timers, r.timers.length ? h('ul', { class: 'list' }, r.timers.map(t => h('li', {},
-      `${t.name || t.id} at ${t.at}${t.days ? ' on ' + t.days.join(', ') : ' every day'}${t.enabled === false ? ' (paused)' : ''}${t.next ? ' — next ' + t.next : ''}`))) : h('p', {}, 'No timers yet.')), e => failure(timers, e))
-  }
-  return page('Scenes and timers', null, h('div', {}, h('h2', {}, 'Scenes'), scenes, result, app.has('timers') ? [h('h2', {}, 'Timers'), timers] : null))
 }
 
 /** A dialog to rename a device or move it to another room (`update`). */

@@ -1,4 +1,5 @@
 using Bridge.Service.Commands;
+using Bridge.Service.Drivers;
 using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Service.Commands;

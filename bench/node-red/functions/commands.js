@@ -1,10 +1,13 @@
-// Commands waiting for their lamp. Input: a validated set from the API node (msg.device), or a
-// lamp's stat/<t>/RESULT (msg.topic). Pending commands live in flow context keyed by device;
-// commands to one device run one after another (only the head of a device's queue is
-// published), and a command is answered only when the lamp's own RESULT reports the requested
-// POWER, or with a timeout after 5 s. Output 1: MQTT command; output 2: reply to the sender.
+// Commands waiting for their lamp, pipelined per device as a Node-RED user who knows Tasmota
+// would do it: a valid set (msg.device, from the API node) is published at once, even while
+// earlier ones to the same lamp wait, and joins that lamp's FIFO; Tasmota handles its commands
+// in order and answers each POWER command with stat/<t>/POWER, so every stat/<t>/POWER
+// (msg.topic) answers the oldest command waiting for that lamp, with the state the lamp reported.
+// A command not answered within 5 s fails with timeout and leaves the FIFO. At most 256 wait
+// per lamp (the bridge's Commands:MaxQueuedPerDevice); more get busy.
+// Output 1: MQTT command; output 2: reply to the sender.
 const TIMEOUT_MS = 5000;
-const MAX_QUEUE = 16;
+const MAX_QUEUE = 256;
 
 let pending = flow.get('pending');
 if (!pending) {
@@ -12,34 +15,19 @@ if (!pending) {
     flow.set('pending', pending);
 }
 
-function publish(cmd) {
-    cmd.timer = setTimeout(() => expire(cmd), TIMEOUT_MS);
-    return { topic: `${cmd.cmnd}/${cmd.device}/POWER`, payload: cmd.want, qos: 1, retain: false };
-}
-
-// The head of a device's queue is done: the next command (if any) goes out.
-function advance(device) {
-    const q = pending[device];
-    q.shift();
-    if (q.length === 0) {
-        delete pending[device];
-        return null;
-    }
-    return publish(q[0]);
-}
-
 function expire(cmd) {
     const q = pending[cmd.device];
-    if (!q || q[0] !== cmd) return;
-    const next = advance(cmd.device);
-    const out = {
+    const i = q ? q.indexOf(cmd) : -1;
+    if (i < 0) return;
+    q.splice(i, 1);
+    if (q.length === 0) delete pending[cmd.device];
+    node.send([null, {
         payload: JSON.stringify({
             id: cmd.id, ok: false,
             error: { code: 'timeout', message: `'${cmd.device}' did not confirm within ${TIMEOUT_MS / 1000} s` },
         }),
         _session: cmd.session,
-    };
-    node.send([next, out], false);
+    }], false);
 }
 
 if (msg.device !== undefined) {
@@ -52,29 +40,28 @@ if (msg.device !== undefined) {
             _session: msg._session,
         }];
     }
-    const cmd = {
-        id: msg.id, device: msg.device, cmnd: msg.cmnd || 'cmnd', power: msg.power,
-        want: msg.power === 'on' ? 'ON' : 'OFF', session: msg._session, timer: null,
-    };
+    const want = msg.power === 'on' ? 'ON' : 'OFF';
+    const cmd = { id: msg.id, device: msg.device, session: msg._session, timer: null };
+    cmd.timer = setTimeout(() => expire(cmd), TIMEOUT_MS);
     q.push(cmd);
-    return q.length === 1 ? [publish(cmd), null] : null;
+    return [{ topic: `${msg.cmnd || 'cmnd'}/${msg.device}/POWER`, payload: want, qos: 1, retain: false }, null];
 }
 
-// A lamp's report: stat/<t>/RESULT.
+// A lamp's answer: stat/<t>/POWER, "ON" or "OFF".
 const parts = msg.topic.split('/');
 if (parts.length !== 3) return null;
 const device = parts[1];
-const report = msg.payload;
-if (!report || typeof report !== 'object' || typeof report.POWER !== 'string') return null;
+const text = String(msg.payload).trim();
+const power = text === 'ON' ? 'on' : text === 'OFF' ? 'off' : undefined;
+if (!power) return null;
 const devices = flow.get('devices') || {};
-const power = report.POWER === 'ON' ? 'on' : report.POWER === 'OFF' ? 'off' : undefined;
-if (devices[device] && power) {
+if (devices[device]) {
     devices[device].state.power = power;
     devices[device].online = true;
 }
 const q = pending[device];
-if (!q || q[0].want !== report.POWER) return null;
-const cmd = q[0];
+if (!q) return null;
+const cmd = q.shift();
+if (q.length === 0) delete pending[device];
 clearTimeout(cmd.timer);
-const next = advance(device);
-return [next, { payload: JSON.stringify({ id: cmd.id, ok: true, state: { power: cmd.power } }), _session: cmd.session }];
+return [null, { payload: JSON.stringify({ id: cmd.id, ok: true, state: { power } }), _session: cmd.session }];

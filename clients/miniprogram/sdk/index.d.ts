@@ -2,7 +2,7 @@
 /// <reference types="miniprogram-api-typings" />
 import type { ApiEvents, BridgeError as CoreBridgeError, Device, DeviceState, Path, Reply, Timers } from './lib/core'
 
-export type { ApiEvents, Capability, Device, DeviceState, Path, Reply, StateValue } from './lib/core'
+export type { ActionResult, ApiEvents, Capability, Device, DeviceState, Path, Reply, StateValue, TimerRanEvent } from './lib/core'
 export type BridgeError = CoreBridgeError
 export const BridgeError: { new (code: string, message?: string): CoreBridgeError; (code: string, message?: string): CoreBridgeError }
 

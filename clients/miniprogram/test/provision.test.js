@@ -33,10 +33,10 @@ test('ESP-IDF: a wrong password and an unknown network are told in an installer\
     e => e.code === 'provision_failed' && /"Neighbour" was not found/.test(e.message))
 })
 
-test('ESP-IDF security 1 is refused clearly and the device is left untouched', async () => {
-  const device = use(await espDevice({ secVer: 1 }))
+test('ESP-IDF security other than 0, 1 and 2 is refused clearly and the device is left untouched', async () => {
+  const device = use(await espDevice({ secVer: 3 }))
   await assert.rejects(installer().provisionSoftAp({ address: device.address, ssid: HOME.ssid, password: HOME.password, pop: 'abcd1234' }),
-    e => e.code === 'provision_failed' && /security 1/.test(e.message) && /untouched/.test(e.message))
+    e => e.code === 'provision_failed' && /security 3/.test(e.message) && /untouched/.test(e.message))
   assert.deepEqual(device.requests.map(r => r.path), ['/proto-ver'])
 })
 

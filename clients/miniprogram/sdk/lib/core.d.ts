@@ -34,12 +34,20 @@ export interface DeviceAddedEvent { event: 'device_added'; device: Device }
 export interface DeviceRemovedEvent { event: 'device_removed'; device: string }
 export interface DeviceChangedEvent { event: 'device_changed'; device: Device }
 
+/** One device's outcome in a scene or timer run (as `scene_run` replies): its confirmed state, or why not. */
+export type ActionResult =
+  | { device: string; ok: true; state: DeviceState }
+  | { device: string; ok: false; error: { code: string; message: string } }
+/** A timer fell due and ran (CONTRACT, "The household's own words"): `timer` is its id. */
+export interface TimerRanEvent { event: 'timer_ran'; timer: string; results: ActionResult[] }
+
 export interface ApiEvents {
   state: StateEvent
   online: OnlineEvent
   device_added: DeviceAddedEvent
   device_removed: DeviceRemovedEvent
   device_changed: DeviceChangedEvent
+  timer_ran: TimerRanEvent
 }
 
 /** A reply as the API sends it: `ok`, the echoed `id`, and the op's own fields. */
@@ -133,7 +141,7 @@ export class Core {
   on(event: 'warning', fn: (e: BridgeError) => void): this
   /** The current transport is gone (it broke, the heartbeat failed, or `detach`). */
   on(event: 'detached', fn: (e: { reason: string }) => void): this
-  /** Any other event the bridge sends (`timer_ran`, `provision`, ...). */
+  /** Any other event the bridge sends (`provision`, ...). */
   on(event: string, fn: (e: any) => void): this
   off(event: string, fn: (e: any) => void): this
   emit(event: string, value: unknown): void

@@ -14,7 +14,7 @@
   'use strict'
 
   /** The API's events (docs/protocol.md, "subscribe" and "The household's own words"). */
-  var API_EVENTS = ['state', 'online', 'device_added', 'device_removed', 'device_changed']
+  var API_EVENTS = ['state', 'online', 'device_added', 'device_removed', 'device_changed', 'timer_ran']
 
   /** Ops that state an absolute result, so sending one twice is harmless (CONTRACT.md, the SDK). */
   var RESENDABLE = ['set']

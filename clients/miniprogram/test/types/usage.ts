@@ -17,6 +17,15 @@ async function main (): Promise<void> {
   client.on('state', e => { const s: DeviceState = e.state; const id: string = e.device; void s; void id })
   client.on('online', e => { const online: boolean = e.online; void online })
   client.on('device_added', e => { const d: Device = e.device; void d })
+  client.on('timer_ran', e => {
+    const timer: string = e.timer
+    for (const r of e.results) {
+      if (r.ok) { const s: DeviceState = r.state; void s } else { const code: string = r.error.code; void code }
+      // @ts-expect-error a failed action has no state, so it must be told apart first
+      void r.state
+    }
+    void timer
+  })
   client.on('path', p => { const q: Path | null = p; void q })
   client.on('warning', w => { const code: string = w.code; void code })
   const result = await client.provisionSoftAp({ address: '192.168.4.1', ssid: 'Home', password: 'secret', pop: 'abcd1234' })

@@ -1,4 +1,4 @@
-namespace Bridge.Service.Commands;
+namespace Bridge.Service.Drivers;
 
 /// <summary>How a protocol lets several commands to one device overlap: the concurrency trait a
 /// driver declares for each device (see docs/architecture "One command's path").</summary>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace Bridge.Protocols.Metrics;
+namespace Bridge.Runtime.Metrics;
 
 /// <summary>A latency histogram in Prometheus' text format (<c>_bucket{le=...}</c>, <c>_sum</c>,
 /// <c>_count</c>, in seconds). Fixed buckets from 50 µs to 10 s; recording is a few interlocked adds

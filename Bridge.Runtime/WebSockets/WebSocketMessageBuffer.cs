@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 
-namespace Bridge.Protocols.Buffers;
+namespace Bridge.Runtime.WebSockets;
 
 /// <summary>Assembles one whole WebSocket message at a time in a pooled buffer that grows up to a
 /// limit. A message over the limit is read to its end and dropped, so the connection stays usable

@@ -1,7 +1,7 @@
 using System.Text;
-using Bridge.Protocols.Metrics;
+using Bridge.Runtime.Metrics;
 
-namespace Bridge.Tests.Protocols;
+namespace Bridge.Tests.Runtime;
 
 public sealed class PrometheusHistogramTests
 {

@@ -1,9 +1,9 @@
-namespace Bridge.Protocols.Yeelight;
+namespace Bridge.Runtime.Quotas;
 
-/// <summary>At most <c>limit</c> commands in any sliding minute: the bulbs' own quota (PROTOCOLS.md
-/// §6.2, about one a second). The bulb enforces it; the bridge keeps the same count so it never
-/// runs into it. Thread-safe.</summary>
-public sealed class YeelightQuota(int perMinute, TimeProvider time)
+/// <summary>At most <c>perMinute</c> commands in any sliding minute, on the injected clock: a
+/// Yeelight bulb's own quota (PROTOCOLS.md §6.2, about one a second), which the bulb enforces and
+/// the bridge counts the same way so it never runs into it. Thread-safe.</summary>
+public sealed class MinuteQuota(int perMinute, TimeProvider time)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly Queue<long> _taken = new();

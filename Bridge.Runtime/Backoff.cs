@@ -1,4 +1,4 @@
-namespace Bridge.Service.Hosting;
+namespace Bridge.Runtime;
 
 /// <summary>The one back-off of the bridge, for everything that redials (relay link, MQTT broker,
 /// serial lines, Yeelight and Tuya connections): the wait doubles per failed attempt from

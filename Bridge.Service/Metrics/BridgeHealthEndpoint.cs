@@ -1,8 +1,9 @@
 using System.Text;
 using Bridge.Service.Api;
 using Bridge.Service.Devices;
+using Bridge.Service.Relay;
 
-namespace Bridge.Service.Relay;
+namespace Bridge.Service.Metrics;
 
 /// <summary><c>/healthz</c> and Prometheus-style <c>/metrics</c> on the local API's port: counts
 /// only (devices, subscribers, the relay link), nothing that identifies a token or a device.</summary>

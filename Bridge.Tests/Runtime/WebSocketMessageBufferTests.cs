@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
-using Bridge.Protocols.Buffers;
+using Bridge.Runtime.WebSockets;
 
-namespace Bridge.Tests.Protocols;
+namespace Bridge.Tests.Runtime;
 
 /// <summary>The one bounded message reader, over a real WebSocket pair on loopback.</summary>
 public sealed class WebSocketMessageBufferTests : IAsyncLifetime
