@@ -57,7 +57,8 @@ public sealed class SimulatedHome : IAsyncDisposable
     public static SimulatedHome Demo(TimeProvider? time = null)
     {
         // Each protocol's part of the demo home lives with its simulated devices.
-        return new SimulatedHome([.. TasmotaDemo.Devices(time), .. ShellyDemo.Devices(time)], YeelightDemo.Bulbs(time));
+        return new SimulatedHome([.. TasmotaDemo.Devices(time), .. ShellyDemo.Devices(time)],
+            [.. YeelightDemo.Bulbs(time), .. Gree.GreeDemo.Units()]);
     }
 
     /// <summary>The devices a scenario describes (a file path, or the JSON text itself). Throws

@@ -29,8 +29,9 @@ public sealed record GreeEnvelope(string T, int I, string Cid, string Tcid, stri
             if (t == "pack" && envelope.Pack is null) { error = "a pack message without \"pack\""; envelope = null; return false; }
             return true;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not valid UTF-8.
             error = "bad JSON: " + e.Message;
             return false;
         }

@@ -48,8 +48,9 @@ public sealed record GreeMessage(string T)
             };
             return true;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not valid UTF-8.
             error = "bad JSON: " + e.Message;
             return false;
         }

@@ -100,6 +100,7 @@ public static class ServiceCollectionExtensions
         // lanproto (issue 13): the LAN protocols of the devices Chinese homes own.
         services.AddProtocol<Drivers.Tuya.TuyaModule>(config);
         services.AddProtocol<Drivers.Miio.MiioModule>(config);
+        services.AddProtocol<Drivers.Gree.GreeModule>(config);
 
         if (embedded) services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerLink>());
         else services.AddHostedService(sp => sp.GetRequiredService<BrokerClientLink>());

@@ -10,8 +10,9 @@ namespace Bridge.Simulator.Gree;
 /// <c>{"t":"scan"}</c> with its device pack (V1 generic key, whatever its firmware), binds (handing
 /// out its own key), answers status and cmd under that key with the firmware's cipher (V1 ECB or
 /// V2 GCM), and takes faults: silence, a firmware that answers only V2, a remote-control change,
-/// a reboot (new key after it), a firmware whose answer to a cmd carries only <c>p</c>.</summary>
-public sealed class SimulatedGreeAc : IAsyncDisposable
+/// a reboot (new key after it), a firmware whose answer to a cmd carries only <c>p</c>, a unit that
+/// refuses to bind (its key cannot be renewed), a unit that answers in another unit's name.</summary>
+public sealed class SimulatedGreeAc : ILanTwin
 {
     private static readonly string[] KnownColumns = ["Pow", "Mod", "SetTem", "WdSpd", "TemSen", "TemUn", "Lig", "SwUpDn", "Quiet", "Tur", "Buzzer_ON_OFF"];
     private readonly Dictionary<string, int> _values = new(StringComparer.Ordinal);
@@ -40,16 +41,35 @@ public sealed class SimulatedGreeAc : IAsyncDisposable
     public string Name { get; }
     /// <summary>V2: the unit answers only GCM packs (and its scan answer still uses V1, PROTOCOLS.md §10.3).</summary>
     public GreeCipherVersion Firmware { get; }
-    public string FirmwareVersion => Firmware == GreeCipherVersion.V2 ? "V1.21" : "V1.1.13";
+    /// <summary>What the scan answer says as <c>ver</c> (and in <c>hid</c>): by default a version that names the cipher.</summary>
+    public string FirmwareVersion { get => _firmwareVersion ?? (Firmware == GreeCipherVersion.V2 ? "V1.21" : "V1.1.13"); init => _firmwareVersion = value; }
+    private readonly string? _firmwareVersion;
     public IPEndPoint EndPoint { get; private set; } = new(IPAddress.Loopback, 0);
     /// <summary>Takes datagrams and never answers (a unit that timed out, or cloud-only firmware).</summary>
     public bool Silent { get; set; }
     /// <summary>Answers a cmd with only <c>p</c>, no <c>val</c>, as some firmware does.</summary>
     public bool ResWithoutVal { get; set; }
+    /// <summary>Ignores bind requests (some units only bind for a while after power-on).</summary>
+    public bool RefusesBind { get; set; }
+    /// <summary>Answers status and cmd in the name of this other MAC (a misconfigured repeater, a cloned unit).</summary>
+    public string? AnswersAsMac { get; set; }
+    /// <summary>Datagrams received, answered or not.</summary>
+    public int Received => _received;
+    private int _received;
+    public bool StartOffline { get; init; }
+    /// <summary>Where to send the scan by unicast: the unit's own socket (null before start or when on port 7000 for broadcasts).</summary>
+    public IPEndPoint? UnicastSearchEndPoint => _udp is null || _onBroadcastPort ? null : EndPoint;
+    private bool _onBroadcastPort;
     public int Binds => _binds;
     private int _binds;
     public int StatusRequests => _statusRequests;
     private int _statusRequests;
+
+    /// <summary>The key the unit hands out at bind (tests check it never shows in logs or files).</summary>
+    public string DeviceKey
+    {
+        get { lock (_gate) return _deviceKey; }
+    }
 
     public void Set(string column, int value)
     {
@@ -68,9 +88,20 @@ public sealed class SimulatedGreeAc : IAsyncDisposable
             foreach (var (c, v) in changes) _values[c] = v;
     }
 
+    /// <summary>Opens the unit's socket: on <paramref name="multicast"/>, UDP 7000 on every address (shared,
+    /// for a broadcast scan inside a network namespace); otherwise a loopback port of its own.</summary>
+    Task ILanTwin.StartAsync(bool multicast)
+    {
+        if (StartOffline) return Task.CompletedTask;
+        _onBroadcastPort = multicast;
+        return multicast ? StartAsync(IPAddress.Any, 7000) : StartAsync();
+    }
+
     public Task StartAsync(IPAddress? address = null, int port = 0)
     {
-        _udp = new UdpClient(new IPEndPoint(address ?? IPAddress.Loopback, port));
+        _udp = new UdpClient(AddressFamily.InterNetwork);
+        _udp.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _udp.Client.Bind(new IPEndPoint(address ?? IPAddress.Loopback, port));
         EndPoint = (IPEndPoint)_udp.Client.LocalEndPoint!;
         _loop = Task.Run(LoopAsync);
         return Task.CompletedTask;
@@ -99,6 +130,7 @@ public sealed class SimulatedGreeAc : IAsyncDisposable
             {
                 continue;
             }
+            Interlocked.Increment(ref _received);
             if (Silent) continue;
             var answer = Answer(r.Buffer);
             if (answer is null) continue;
@@ -129,6 +161,7 @@ public sealed class SimulatedGreeAc : IAsyncDisposable
         switch (m!.T)
         {
             case "bind":
+                if (RefusesBind) return null;
                 Interlocked.Increment(ref _binds);
                 inner = GreeMessage.BindOk(Mac, key);
                 return GreeEnvelope.Write(Firmware, GreeCipher.GenericKey(Firmware), 1, Mac, "app", inner);
@@ -151,7 +184,10 @@ public sealed class SimulatedGreeAc : IAsyncDisposable
             default:
                 return null;
         }
-        return GreeEnvelope.Write(Firmware, key, 0, Mac, "app", inner);
+        var name = AnswersAsMac ?? Mac;
+        if (AnswersAsMac is not null && GreeMessage.TryParse(inner, out var own, out _))
+            inner = own!.T == "dat" ? GreeMessage.Dat(name, own.Columns, own.Values) : GreeMessage.Res(name, own.Columns, own.Values, withVal: !ResWithoutVal);
+        return GreeEnvelope.Write(Firmware, key, 0, name, "app", inner);
     }
 
     private static string NewKey()

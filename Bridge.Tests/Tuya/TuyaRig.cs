@@ -80,7 +80,19 @@ public sealed class TuyaRig : IAsyncDisposable
     }
 
     /// <summary>Waits, on the registry's own events, until <paramref name="condition"/> holds.</summary>
-    public async Task WaitAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    public Task WaitAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => Registry.UntilAsync(condition, what, timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Bridge.DisposeAsync();
+        foreach (var d in Devices) await d.DisposeAsync();
+    }
+}
+
+/// <summary>Waiting on the registry's own events (state, availability), never by sleeping.</summary>
+public static class RegistryWait
+{
+    public static async Task UntilAsync(this DeviceRegistry registry, Func<bool> condition, string what, TimeSpan? timeout = null)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Check()
@@ -89,8 +101,8 @@ public sealed class TuyaRig : IAsyncDisposable
         }
         var onChange = new Action(Check);
         var onOnline = new Action<Device, bool>((_, _) => Check());
-        Registry.Changed += onChange;
-        Registry.AvailabilityChanged += onOnline;
+        registry.Changed += onChange;
+        registry.AvailabilityChanged += onOnline;
         var t = timeout ?? TimeSpan.FromSeconds(15);
         try
         {
@@ -103,15 +115,9 @@ public sealed class TuyaRig : IAsyncDisposable
         }
         finally
         {
-            Registry.Changed -= onChange;
-            Registry.AvailabilityChanged -= onOnline;
+            registry.Changed -= onChange;
+            registry.AvailabilityChanged -= onOnline;
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Bridge.DisposeAsync();
-        foreach (var d in Devices) await d.DisposeAsync();
     }
 }
 

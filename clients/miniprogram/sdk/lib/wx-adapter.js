@@ -122,6 +122,18 @@ function createWxAdapter (wx, options) {
       })
     },
 
+    /** n random bytes from wx.getRandomValues (WeChat has no WebCrypto): keys for provisioning security 1 and 2. */
+    randomBytes (length) {
+      return new Promise((resolve, reject) => {
+        if (typeof wx.getRandomValues !== 'function') return reject(new BridgeError('provision_failed', 'this WeChat has no wx.getRandomValues, which setting up a device securely needs'))
+        wx.getRandomValues({
+          length,
+          success: res => resolve(new Uint8Array(res.randomValues)),
+          fail: res => reject(new BridgeError('internal', 'no random bytes: ' + errText(res)))
+        })
+      })
+    },
+
     /** An HTTP request through wx.request; resolves with { status, data, header } for any status. */
     http (req) {
       return new Promise((resolve, reject) => {

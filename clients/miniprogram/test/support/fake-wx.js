@@ -166,6 +166,12 @@ class FakeWx {
 
   // ---- HTTP -----------------------------------------------------------------------------------
 
+  /** wx.getRandomValues({ length, success({ randomValues: ArrayBuffer }) }) (base library 2.22.1+). */
+  getRandomValues (opt) {
+    const bytes = require('node:crypto').randomBytes(opt.length)
+    later(() => opt.success && opt.success({ randomValues: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length), errMsg: 'getRandomValues:ok' }))
+  }
+
   request (opt) {
     const route = this._route(opt.url, 'https', 'http')
     const fail = errMsg => later(() => { if (opt.fail) opt.fail({ errMsg: 'request:' + errMsg }); if (opt.complete) opt.complete({}) })
