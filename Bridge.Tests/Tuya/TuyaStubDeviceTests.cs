@@ -22,8 +22,7 @@ public sealed class TuyaStubDeviceTests
         var stderr = stub.StandardError.ReadToEndAsync();
         try
         {
-            using var cts = new CancellationTokenSource(Timeout);
-            var ready = JsonNode.Parse(await stub.StandardOutput.ReadLineAsync(cts.Token) ?? "{}")!;
+            var ready = JsonNode.Parse(await stub.StandardOutput.ReadLineAsync(new CancellationTokenSource(Timeout).Token) ?? "{}")!;
             var port = ready["port"]!.GetValue<int>();
             var id = "tuya-" + devId;
 
@@ -44,7 +43,7 @@ public sealed class TuyaStubDeviceTests
             JsonAssert.Ok(reply);
             Assert.Equal("on", reply.GetProperty("state").GetProperty("power").GetString());
             // The stub's own account of the change: one line per property a client set.
-            var changed = JsonNode.Parse(await stub.StandardOutput.ReadLineAsync(cts.Token) ?? "{}")!;
+            var changed = JsonNode.Parse(await stub.StandardOutput.ReadLineAsync(new CancellationTokenSource(Timeout).Token) ?? "{}")!;
             Assert.True(changed["state"]!["1"]!.GetValue<bool>());
             Assert.DoesNotContain(key, logs.AllText);
         }
