@@ -6,7 +6,9 @@ namespace Bridge.Service.Adoption;
 
 /// <summary>The op <c>adopt</c> (scope install): <c>{"op":"adopt","device":"&lt;discovered id&gt;"}</c>, with
 /// <c>"key"</c> or <c>"token"</c> for a device that needs one → <c>{"ok":true,"device":Device}</c> once the
-/// device is controllable (CONTRACT.md). The adopter is the device's protocol's.</summary>
+/// device is controllable (CONTRACT.md). The adopter is the device's protocol's. A device that announces
+/// nothing is adopted by address instead: <c>{"op":"adopt","address":"192.168.1.50"}</c> (and <c>"protocol"</c>
+/// when several protocols adopt by address); <c>"password"</c> carries a Tasmota's web password.</summary>
 public sealed class AdoptOp(AdopterRegistry adopters) : IApiOp
 {
     public string Name => "adopt";
@@ -15,9 +17,11 @@ public sealed class AdoptOp(AdopterRegistry adopters) : IApiOp
     public async ValueTask HandleAsync(ApiSession session, ApiRequest request)
     {
         var id = request.GetString("device");
-        if (string.IsNullOrEmpty(id))
+        var address = request.GetString("address");
+        if (string.IsNullOrEmpty(id) == string.IsNullOrEmpty(address))
         {
-            await session.ReplyErrorAsync(request.Id, ErrorCodes.BadRequest, "'device' (a string) is missing").ConfigureAwait(false);
+            await session.ReplyErrorAsync(request.Id, ErrorCodes.BadRequest,
+                string.IsNullOrEmpty(id) ? "'device' (a string) is missing (or 'address' for a device that announces nothing)" : "give 'device' or 'address', not both").ConfigureAwait(false);
             return;
         }
         if (!TryCredential(request, out var credential, out var problem))
@@ -28,7 +32,9 @@ public sealed class AdoptOp(AdopterRegistry adopters) : IApiOp
         Devices.Device device;
         try
         {
-            device = await adopters.AdoptAsync(id, credential, session.Closed).ConfigureAwait(false);
+            device = !string.IsNullOrEmpty(id)
+                ? await adopters.AdoptAsync(id, credential, session.Closed).ConfigureAwait(false)
+                : await adopters.AdoptAtAsync(address!, request.GetString("protocol"), credential, session.Closed).ConfigureAwait(false);
         }
         catch (AdoptFailedException e)
         {
@@ -42,7 +48,7 @@ public sealed class AdoptOp(AdopterRegistry adopters) : IApiOp
     {
         credential = null;
         problem = "";
-        foreach (var kind in (ReadOnlySpan<string>)[AdoptCredential.Key, AdoptCredential.Token])
+        foreach (var kind in (ReadOnlySpan<string>)[AdoptCredential.Key, AdoptCredential.Token, AdoptCredential.Password])
         {
             if (!request.TryGet(kind, out var value)) continue;
             if (value.ValueKind != System.Text.Json.JsonValueKind.String || value.GetString() is not { Length: > 0 } text)
@@ -52,7 +58,7 @@ public sealed class AdoptOp(AdopterRegistry adopters) : IApiOp
             }
             if (credential is not null)
             {
-                problem = "give 'key' or 'token', not both";
+                problem = "give one of 'key', 'token' and 'password'";
                 return false;
             }
             credential = new AdoptCredential(kind, text);

@@ -4,12 +4,13 @@ using Bridge.Service.Discovery;
 namespace Bridge.Service.Adoption;
 
 /// <summary>A credential an <c>adopt</c> request carries for a device that needs one (CONTRACT.md): a
-/// Tuya local <c>key</c>, a miIO <c>token</c>. Its value never reaches a log: <see cref="ToString"/>
+/// Tuya local <c>key</c>, a miIO <c>token</c>, a Tasmota's web <c>password</c>. Its value never reaches a log: <see cref="ToString"/>
 /// hides it; the adopter keeps it in the secret store once the device accepted it.</summary>
 public sealed record AdoptCredential(string Kind, string Value)
 {
     public const string Key = "key";
     public const string Token = "token";
+    public const string Password = "password";
 
     public override string ToString() => $"{Kind} (hidden)";
 }

@@ -27,9 +27,8 @@ public sealed class ShellyLocalRpc(HttpClient http, TimeProvider time)
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            if (response.Content.Headers.ContentLength > MaxReplyBytes)
-                throw new ShellyUnreachableException($"{method}: the device's reply is too large ({response.Content.Headers.ContentLength} bytes)");
-            body = await ReadBoundedAsync(response.Content, method, linked.Token).ConfigureAwait(false);
+            body = await BoundedHttpBody.ReadAsync(response.Content, MaxReplyBytes, linked.Token).ConfigureAwait(false)
+                ?? throw new ShellyUnreachableException($"{method}: the device's reply is over {MaxReplyBytes} bytes");
             if (!response.IsSuccessStatusCode && body.Length == 0)
                 throw new ShellyUnreachableException($"{method}: the device answered HTTP {(int)response.StatusCode}");
         }
@@ -47,23 +46,6 @@ public sealed class ShellyLocalRpc(HttpClient http, TimeProvider time)
             throw new ShellyUnreachableException($"{method}: the connection to {Host(device)} broke ({e.Message})", e);
         }
         return Result(method, body);
-    }
-
-    /// <summary>The body, at most <see cref="MaxReplyBytes"/> whatever the device says or leaves out
-    /// (a chunked reply has no Content-Length): anything on the LAN can announce itself as a Shelly.</summary>
-    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, string method, CancellationToken ct)
-    {
-        await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        using var body = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
-        {
-            if (body.Length + read > MaxReplyBytes)
-                throw new ShellyUnreachableException($"{method}: the device's reply is over {MaxReplyBytes} bytes");
-            body.Write(chunk, 0, read);
-        }
-        return body.ToArray();
     }
 
     private byte[] Frame(string method, Action<Utf8JsonWriter>? writeParams)

@@ -33,8 +33,9 @@ public sealed record ProvisionRequest(string Method, string Target, string Ssid,
 }
 
 /// <summary>What the device said when it joined: the URL it reported (if any) and names that help
-/// find it on the LAN afterwards.</summary>
-public sealed record ProvisionVerdict(string? Redirect, string? Address, string? Hostname, string? Name);
+/// find it on the LAN afterwards. <paramref name="DiscoveredId"/>: the id under which discovery
+/// will list it, for a device that then needs adopting (a Shelly fresh from its access point).</summary>
+public sealed record ProvisionVerdict(string? Redirect, string? Address, string? Hostname, string? Name, string? DiscoveredId = null);
 
 /// <summary>A network as the device sees it (<c>wifi_networks</c>).</summary>
 public sealed record WifiNetwork(string Ssid, int Rssi, bool Secure);

@@ -20,6 +20,13 @@ public sealed class ProvisionOptions
     /// <summary>How long one Improv request (info, scan, hostname) may take.</summary>
     public TimeSpan ImprovRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long one HTTP request to a device in access-point mode may take (softap).</summary>
+    public TimeSpan SoftApRequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a device in access-point mode has to say whether it joined (softap;
+    /// ESP-IDF retries for about 30 s before it reports a failure).</summary>
+    public TimeSpan SoftApJoinTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
     /// <summary>Improv over serial runs at 115200 8N1.</summary>
     public int ImprovBaud { get; set; } = 115200;
 
@@ -27,7 +34,8 @@ public sealed class ProvisionOptions
     {
         if (FindTimeout < TimeSpan.Zero || FindTimeout > TimeSpan.FromMinutes(10))
             yield return "Provision:FindTimeout must be between 0 and 10 minutes (e.g. 00:01:00)";
-        foreach (var (name, value) in new[] { ("ImprovDetectTimeout", ImprovDetectTimeout), ("ImprovJoinTimeout", ImprovJoinTimeout), ("ImprovRequestTimeout", ImprovRequestTimeout) })
+        foreach (var (name, value) in new[] { ("ImprovDetectTimeout", ImprovDetectTimeout), ("ImprovJoinTimeout", ImprovJoinTimeout), ("ImprovRequestTimeout", ImprovRequestTimeout),
+                     ("SoftApRequestTimeout", SoftApRequestTimeout), ("SoftApJoinTimeout", SoftApJoinTimeout) })
             if (value <= TimeSpan.Zero || value > TimeSpan.FromMinutes(5))
                 yield return $"Provision:{name} must be between 0 and 5 minutes (e.g. 00:00:30)";
         if (ImprovBaud is < 1200 or > 4_000_000) yield return "Provision:ImprovBaud must be a serial speed such as 115200";

@@ -24,6 +24,13 @@ public sealed class SimulatedAir
         return this;
     }
 
+    /// <summary>The network is switched off or out of reach (softap: "network not found").</summary>
+    public SimulatedAir Remove(string ssid)
+    {
+        _networks.Remove(ssid);
+        return this;
+    }
+
     /// <summary>Strongest first, as a scan lists them.</summary>
     public IEnumerable<(string Ssid, int Rssi, bool Secure)> Scan() =>
         _networks.OrderByDescending(n => n.Value.Rssi).Select(n => (n.Key, n.Value.Rssi, n.Value.Password.Length > 0));

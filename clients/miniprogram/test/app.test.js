@@ -4,6 +4,9 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const { FakeBridge, appClient, installWx, useClient, render, settle, tap } = require('./support/app-env.js')
+const { createClient } = require('../sdk/index.js')
+const { FakeWx } = require('./support/fake-wx.js')
+const { espDevice, HOME } = require('./support/softap-devices.js')
 
 const DEVICES = [
   { id: 'lamp-1', name: '客厅台灯', room: '客厅', kind: 'light', protocol: 'tasmota', online: true,
@@ -188,6 +191,30 @@ test('the installer page hands the Wi-Fi settings to provisionSoftAp', async () 
   await page.instance.start()
   assert.deepEqual(client.calls.provisionSoftAp, [{ address: '192.168.4.1', ssid: 'Home', password: 'secret123', pop: undefined }])
   assert.match(text(page, '.done'), /^ESP device/)
+})
+
+test('the installer page sets up an ESP device with security 2 over the real SDK: a wrong setup code is told in words, the right one works', async () => {
+  installWx('en')
+  const device = await espDevice({ secVer: 2, pop: 'abcd1234' })
+  try {
+    useClient(createClient({ wx: new FakeWx(), provisionTimeoutMs: 3000 }))
+    const page = render('pages/installer/installer')
+    page.instance.onLoad()
+    const type = (field, value) => page.instance.type({ currentTarget: { dataset: { field } }, detail: { value } })
+    type('address', device.address)
+    type('ssid', HOME.ssid)
+    type('password', HOME.password)
+    type('pop', 'abcd1235')
+    await page.instance.start()
+    assert.match(text(page, '.error'), /^Setting up the device did not work：the device did not accept the proof of possession/)
+    assert.equal(device.received, null)
+    type('pop', 'abcd1234')
+    await page.instance.start()
+    assert.match(text(page, '.done'), /^ESP device/)
+    assert.deepEqual(device.received, { ssid: HOME.ssid, password: HOME.password })
+  } finally {
+    await device.close()
+  }
 })
 
 test('the sample opens in WeChat devtools: every page in app.json has its files and is a Component(); the project config is valid', () => {

@@ -1,6 +1,6 @@
 'use strict'
 // client.provisionSoftAp on an installer's phone (fake wx, wx.request over loopback HTTP) against
-// devices in setup mode: ESP-IDF provisioning security 0, a Shelly Gen2+, a Tasmota; and what an
+// devices in setup mode: ESP-IDF provisioning security 0, 1 and 2, a Shelly Gen2+, a Tasmota; and what an
 // installer is told when it does not work.
 const test = require('node:test')
 const assert = require('node:assert/strict')
@@ -32,6 +32,33 @@ test('ESP-IDF: a wrong password and an unknown network are told in an installer\
   await assert.rejects(installer().provisionSoftAp({ address: other.address, ssid: 'Neighbour', password: HOME.password }),
     e => e.code === 'provision_failed' && /"Neighbour" was not found/.test(e.message))
 })
+
+for (const [secVer, pop, patch] of [[1, 'abcd1234', 0], [1, '', 0], [2, 'abcd1234', 1], [2, 'abcd1234', 0]]) {
+  test(`ESP-IDF security ${secVer}${pop ? ' with a PoP' : ' without a PoP'}${secVer === 2 ? ', sec_patch_ver ' + patch : ''}: the settings reach the device encrypted and it joins`, async () => {
+    const device = use(await espDevice({ secVer, pop, patch }))
+    const result = await installer().provisionSoftAp({ address: device.address, ssid: HOME.ssid, password: HOME.password, pop: pop || undefined })
+    assert.deepEqual(result, { kind: 'esp-idf', redirect: 'http://192.168.1.57/' })
+    assert.deepEqual(device.received, { ssid: HOME.ssid, password: HOME.password })
+    assert.deepEqual(device.requests.map(r => r.path), ['/proto-ver', '/prov-session', '/prov-session', '/prov-config', '/prov-config', '/prov-config', '/prov-config'])
+  })
+}
+
+for (const secVer of [1, 2]) {
+  test(`ESP-IDF security ${secVer}: a wrong proof of possession is told plainly, and no settings were sent`, async () => {
+    const device = use(await espDevice({ secVer, pop: 'abcd1234' }))
+    await assert.rejects(installer().provisionSoftAp({ address: device.address, ssid: HOME.ssid, password: HOME.password, pop: 'abcd1235' }),
+      e => e.code === 'provision_failed' && /proof of possession/.test(e.message) && /untouched/.test(e.message))
+    assert.ok(device.refused, 'the device refused the handshake')
+    assert.equal(device.received, null)
+    assert.ok(!device.requests.some(r => r.path === '/prov-config'))
+  })
+  test(`ESP-IDF security ${secVer}: a device that needs a PoP and none given is told before anything is sent`, async () => {
+    const device = use(await espDevice({ secVer, pop: 'abcd1234' }))
+    await assert.rejects(installer().provisionSoftAp({ address: device.address, ssid: HOME.ssid, password: HOME.password }),
+      e => e.code === 'provision_failed' && /proof of possession/.test(e.message))
+    assert.deepEqual(device.requests.map(r => r.path), ['/proto-ver'])
+  })
+}
 
 test('ESP-IDF security other than 0, 1 and 2 is refused clearly and the device is left untouched', async () => {
   const device = use(await espDevice({ secVer: 3 }))
