@@ -12,6 +12,8 @@
 #   multi:  --connections 10 --inflight 100 --count 50000 --per-device ceil(1000/lamps)
 #           (several sets to one lamp in flight at once: 10 lamps get 100 each)
 # Every reply must carry the power value its set asked for (else it counts as wrong_state).
+# Systems: node-red, bridge (runtime defaults), bridge-tc0 (DOTNET_TieredCompilation=0, as
+# configs/systemd/devicebridge.service runs it: no background re-JIT competing for the cores).
 # --cold (bridge only): first, on the freshly started bridge, multi then single with only the
 # load generator's 500 warm-up commands each and no priming; then the primed runs as usual.
 # and reads the system's CPU time (utime+stime of its one process, /proc/<pid>/stat) before
@@ -25,7 +27,7 @@ ROOT=$PWD
 BENCH=$ROOT/bench/node-red
 
 BUILD=1
-SYSTEMS="node-red bridge"
+SYSTEMS="node-red bridge bridge-tc0"
 LAMPS=100
 SINGLE_COUNT=5000
 MULTI_COUNT=50000
@@ -182,11 +184,11 @@ start_node_red() { # sets SYS_PID, SYS_URL, SYS_TOKEN
     grep -m1 "Node-RED version" "$WORK/node-red.log" | sed 's/.*\] //' >&2
 }
 
-start_bridge() { # sets SYS_PID, SYS_URL, SYS_TOKEN
-    local data=$WORK/bridge-data line
+start_bridge() { # [env...] sets SYS_PID, SYS_URL, SYS_TOKEN
+    local data=$WORK/bridge-data-$RANDOM line
     mkdir -p "$data"
     SYS_TOKEN=$(timeout 60 dotnet "$SERVICE_DLL" token --name bench --Data:Dir="$data") || { log "token command failed"; return 1; }
-    dotnet "$SERVICE_DLL" --Mqtt:Url="mqtt://127.0.0.1:$MQTT_PORT" --Api:Bind=127.0.0.1 --Api:Port=0 --Data:Dir="$data" \
+    env "$@" dotnet "$SERVICE_DLL" --Mqtt:Url="mqtt://127.0.0.1:$MQTT_PORT" --Api:Bind=127.0.0.1 --Api:Port=0 --Data:Dir="$data" \
         >"$WORK/bridge.log" 2>&1 &
     SYS_PID=$!
     PIDS+=("$SYS_PID")
@@ -274,7 +276,8 @@ for system in $SYSTEMS; do
     case $system in
         node-red) start_node_red || die "Node-RED did not start" ;;
         bridge) start_bridge || die "the bridge did not start" ;;
-        *) die "unknown system $system (node-red, bridge)" ;;
+        bridge-tc0) start_bridge DOTNET_TieredCompilation=0 || die "the bridge did not start" ;;
+        *) die "unknown system $system (node-red, bridge, bridge-tc0)" ;;
     esac
     node "$BENCH/wait-devices.js" --url "$SYS_URL" --token "$SYS_TOKEN" --count "$LAMPS" --timeout 60 >&2 \
         || die "$system does not list $LAMPS online lamps"
@@ -282,7 +285,7 @@ for system in $SYSTEMS; do
     # Unmeasured passes first (both patterns), so both runtimes have compiled and tuned their hot
     # paths (V8; .NET's tiered JIT with PGO, which a 5,000-command pass did not finish: the
     # bridge's first 1×1 run after it cost ~650 µs CPU/command, a later one ~380).
-    if ((COLD)) && [[ $system == bridge ]]; then
+    if ((COLD)) && [[ $system == bridge* ]]; then
         log "$system: cold runs (no priming, 500 warm-up commands each)"
         run_scenario "$system" multi-cold 10 100 "$MULTI_COUNT" --warmup 500
         run_scenario "$system" single-cold 1 1 "$SINGLE_COUNT" --warmup 500

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -17,8 +16,6 @@ namespace Bridge.Service.Drivers.Miio;
 public sealed class MiioConnection : IDisposable
 {
     private const int HelloAttempts = 3;
-    /// <summary>A genuine reply carries the device's current stamp; one this far behind is a replay.</summary>
-    private static readonly TimeSpan StampTolerance = TimeSpan.FromSeconds(60);
 
     private readonly Socket _socket;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -170,44 +167,22 @@ public sealed class MiioConnection : IDisposable
             {
                 var (n, from) = await ReceiveAsync(linked.Token).ConfigureAwait(false);
                 if (!from.Address.Equals(to.Address)) continue;
-                var datagram = _buffer.AsSpan(0, n);
-                if (n == MiioPacketCodec.HeaderBytes) continue; // a late hello answer
-                if (n < MiioPacketCodec.HeaderBytes || BinaryPrimitives.ReadUInt16BigEndian(datagram) != 0x2131
-                    || BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]) != n)
+                var verdict = MiioReplyVetting.Vet(_buffer.AsSpan(0, n), _token, Did, id, expected, out var reply, out var stamp, out var problem);
+                switch (verdict)
                 {
-                    _malformed("a datagram that is not miIO");
-                    continue;
-                }
-                var did = BinaryPrimitives.ReadUInt32BigEndian(datagram[8..]);
-                if (did != Did)
-                {
-                    _malformed($"a reply for another device id ({did})");
-                    continue;
-                }
-                if (MiioPacketCodec.TryRead(datagram, _token, out var p, out var error) != MiioDecodeStatus.Packet)
-                {
-                    // Its own id, well framed, and not in our token: the device was re-bound.
-                    if (error.StartsWith("checksum", StringComparison.Ordinal))
+                    case MiioReplyVerdict.Accepted:
+                        TakeStamp(stamp);
+                        return (reply, false);
+                    case MiioReplyVerdict.OtherToken:
                         throw new MiioCallException(MiioFailure.TokenRejected, $"'{DeviceId}' answered in another token");
-                    _malformed(error);
-                    continue;
+                    case MiioReplyVerdict.Stale:
+                        stale = true;
+                        _malformed(problem);
+                        break;
+                    case MiioReplyVerdict.Malformed:
+                        _malformed(problem);
+                        break;
                 }
-                if (!MiioJson.TryReadReply(p.Body, out var reply, out error))
-                {
-                    _malformed(error);
-                    continue;
-                }
-                if (reply!.Id != id) continue; // a late answer to an earlier request
-                // A reboot restarts the stamp, but it shows in the hello first (a retry says hello again):
-                // a reply whose stamp went back without one is an old packet sent again.
-                if ((long)p.Stamp + (long)StampTolerance.TotalSeconds < expected)
-                {
-                    _malformed($"a reply stamped {expected - p.Stamp} s in the past (a replay?)");
-                    stale = true;
-                    continue;
-                }
-                TakeStamp(p.Stamp);
-                return (reply, false);
             }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
