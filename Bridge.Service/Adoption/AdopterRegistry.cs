@@ -44,6 +44,14 @@ public sealed class AdopterRegistry(IEnumerable<IDeviceAdopter> adopters, IEnume
     /// adopted as if announced. <paramref name="protocol"/> may be left out when one protocol adopts by address.</summary>
     public async Task<Device> AdoptAtAsync(string address, string? protocol, AdoptCredential? credential, CancellationToken ct)
     {
+        var found = await IdentifyAtAsync(address, protocol, credential, ct).ConfigureAwait(false);
+        return await AdoptAsync(found.Id, credential, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Names what answers at an address and lists it in <c>discovered</c> (source <c>address</c>),
+    /// without changing anything on it. Throws <see cref="AdoptFailedException"/> when nothing adoptable answers.</summary>
+    public async Task<DiscoveredDevice> IdentifyAtAsync(string address, string? protocol, AdoptCredential? credential, CancellationToken ct)
+    {
         IAddressIdentifier? identifier;
         if (protocol is null)
         {
@@ -58,7 +66,7 @@ public sealed class AdopterRegistry(IEnumerable<IDeviceAdopter> adopters, IEnume
             throw new AdoptFailedException(ErrorCodes.BadRequest, $"'{Short(address)}' is not an IP address (optionally with :port)");
         var found = await identifier.IdentifyAsync(at, credential, ct).ConfigureAwait(false);
         discovered.Found(found);
-        return await AdoptAsync(found.Id, credential, ct).ConfigureAwait(false);
+        return found;
     }
 
     private static bool TryParse(string text, int defaultPort, out System.Net.IPEndPoint at)

@@ -13,6 +13,7 @@ public sealed class ProvisioningService(
     IEnumerable<IProvisioningMethod> methods,
     DeviceRegistry registry,
     ProvisionedDeviceFinder finder,
+    Adoption.AdopterRegistry adopters,
     IOptions<ProvisionOptions> options,
     ILogger<ProvisioningService> log)
 {
@@ -41,7 +42,8 @@ public sealed class ProvisioningService(
             var knownBefore = registry.All().Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
             var verdict = await method.ProvisionAsync(request with { Target = target }, Step, ct).ConfigureAwait(false);
             await Step(ProvisionSteps.Provisioned).ConfigureAwait(false);
-            var device = await finder.WaitAsync(verdict, knownBefore, options.Value.FindTimeout, Step, ct).ConfigureAwait(false);
+            var (adoptable, adopted) = await AdoptAtRedirectAsync(verdict, target, Step, ct).ConfigureAwait(false);
+            var device = adoptable ? adopted : await finder.WaitAsync(verdict, knownBefore, options.Value.FindTimeout, Step, ct).ConfigureAwait(false);
             if (device is null)
                 log.LogWarning("Provisioned {Target} joined {Ssid} but did not appear within {Timeout}", target, request.Ssid, options.Value.FindTimeout);
             return (device, verdict.Redirect);
@@ -51,6 +53,41 @@ public sealed class ProvisioningService(
             log.LogWarning("Provisioning {Target} over {Method} failed: {Reason}", target, method.Name, e.Message);
             throw;
         }
+    }
+
+    /// <summary>A device that joined the Wi-Fi but no broker (a fresh Tasmota) is never seen on the broker by
+    /// itself: when what answers at the address it reported is a device adopted by address, it is adopted
+    /// that way (found → adopted). Adoptable is false when nothing of the kind answers there (the device is
+    /// then waited for on the LAN as usual); adopted is null when adopting it failed (logged, with why).</summary>
+    private async Task<(bool Adoptable, Device? Adopted)> AdoptAtRedirectAsync(ProvisionVerdict verdict, string target, Func<string, ValueTask> step, CancellationToken ct)
+    {
+        if (adopters.AddressProtocols.Count == 0 || verdict.Redirect is null || !Uri.TryCreate(verdict.Redirect, UriKind.Absolute, out var url)
+            || url.Scheme != Uri.UriSchemeHttp || url.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6))
+            return (false, null);
+        Adoption.AdoptFailedException? failure = null;
+        Discovery.DiscoveredDevice found;
+        try
+        {
+            found = await adopters.IdentifyAtAsync(url.Authority, null, null, ct).ConfigureAwait(false);
+        }
+        catch (Adoption.AdoptFailedException)
+        {
+            return (false, null);
+        }
+        await step(ProvisionSteps.Found).ConfigureAwait(false);
+        try
+        {
+            var device = await adopters.AdoptAsync(found.Id, null, ct).ConfigureAwait(false);
+            await step(ProvisionSteps.Adopted).ConfigureAwait(false);
+            return (true, device);
+        }
+        catch (Adoption.AdoptFailedException e)
+        {
+            failure = e;
+        }
+        log.LogWarning("Provisioned {Target} joined the network and answers at {Address} as a {Protocol} device, but adopting it failed: {Reason}",
+            target, url.Authority, found.Protocol, failure.Message);
+        return (true, null);
     }
 
     public async Task<IReadOnlyList<WifiNetwork>> NetworksAsync(string methodName, string target, CancellationToken ct)

@@ -28,7 +28,14 @@ public sealed class ImprovProvisioningTests
         var device = reply.GetProperty("device");
         Assert.Equal(rig.JoinedId, device.GetProperty("id").GetString());
         Assert.True(device.GetProperty("online").GetBoolean());
-        Assert.Equal($"http://{rig.Device.Address}/", reply.GetProperty("redirect").GetString());
+        Assert.Equal(rig.Redirect, reply.GetProperty("redirect").GetString());
+        if (firmware == ImprovFirmware.Tasmota)
+        {
+            // It was adopted over its HTTP command API, with an account of its own.
+            var given = rig.JoinedTasmota!.Device.ActiveMqttSettings;
+            Assert.Equal(rig.JoinedId, given.User);
+            Assert.DoesNotContain(given.Password, rig.Logs.AllText);
+        }
         var set = await installer.RequestAsync(new { op = "set", device = rig.JoinedId, state = new { power = "on" } });
         JsonAssert.Ok(set);
         Assert.Equal("on", set.GetProperty("state").GetProperty("power").GetString());

@@ -11,8 +11,9 @@ using Microsoft.Extensions.Logging;
 namespace Bridge.Tests.Provisioning;
 
 /// <summary>A bridge (no demo home) and one unprovisioned simulated Improv device on a real socat
-/// PTY. Given the right credentials the device "joins" by bringing up a simulated Tasmota plug on
-/// the bridge's broker, with its own address, as a flashed device would after joining the Wi-Fi.</summary>
+/// PTY. Given the right credentials the device "joins": a Tasmota becomes a fresh Tasmota on the Wi-Fi
+/// and on no broker (which the bridge adopts at the address Improv reports); the other firmwares bring
+/// up a simulated plug on the bridge's broker, with its own address.</summary>
 public sealed class ImprovRig : IAsyncDisposable
 {
     public const string Ssid = "Home";
@@ -36,8 +37,17 @@ public sealed class ImprovRig : IAsyncDisposable
     /// <summary>The serial port the bridge opens.</summary>
     public string Target => Pty.A;
 
-    /// <summary>The Tasmota topic (device id) the device has once it joined.</summary>
-    public string JoinedId { get; } = "tasmota_" + Guid.NewGuid().ToString("N")[..6];
+    /// <summary>The MAC of the device that joins.</summary>
+    public string JoinedMac { get; } = "A0B1C2" + Random.Shared.Next(0x100000, 0xFFFFFF).ToString("X6");
+
+    /// <summary>The Tasmota topic (device id) the device has once it joined (Tasmota's default for its MAC).</summary>
+    public string JoinedId => TasmotaDevice.DefaultTopic(JoinedMac);
+
+    /// <summary>The address the device reports once it joined (Improv's result URL).</summary>
+    public string Redirect { get; private set; } = "";
+
+    /// <summary>The fresh Tasmota the Tasmota firmware becomes once it joined: on the Wi-Fi, on no broker.</summary>
+    public FreshTasmota? JoinedTasmota { get; private set; }
 
     /// <summary>When false, the device says it joined but never shows up on the LAN.</summary>
     public bool AppearsAfterJoining { get; set; } = true;
@@ -57,10 +67,19 @@ public sealed class ImprovRig : IAsyncDisposable
 
     private async Task<string?> JoinAsync(string ssid, CancellationToken ct)
     {
+        Redirect = $"http://{Device.Address}/";
         if (!AppearsAfterJoining) return null;
+        if (Device.Firmware == ImprovFirmware.Tasmota)
+        {
+            // A real fresh Tasmota joins the Wi-Fi but no broker: the bridge must adopt it over its HTTP
+            // command API, at the address Improv reports (here with the simulator's port).
+            var fresh = JoinedTasmota = await FreshTasmota.StartAsync(JoinedMac, name: "Porch plug", ipAddress: Device.Address, ct: ct);
+            return Redirect = $"http://{fresh.EndPoint}/";
+        }
         var broker = Bridge.App.Services.GetRequiredService<EmbeddedBroker>();
-        var plug = new TasmotaRelayPlug(JoinedId, "Porch plug", "A0B1C2" + Random.Shared.Next(0x100000, 0xFFFFFF).ToString("X6")) { IpAddress = Device.Address };
-        // The broker admits only accounts: the plug gets its own, as Tasmota adoption would give it (MqttUser/MqttPassword).
+        // Another firmware that joins (ESPHome, WLED) is simulated by a plug that comes onto the bridge's broker
+        // by itself, with its own account (as if the firmware had been built with the broker and one).
+        var plug = new TasmotaRelayPlug(JoinedId, "Porch plug", JoinedMac) { IpAddress = Device.Address };
         var account = Bridge.App.Services.GetRequiredService<Bridge.Service.Mqtt.Accounts.DeviceAccounts>()
             .CreateFor("tasmota", JoinedId, new Dictionary<string, string> { ["mac"] = plug.Mac });
         plug.UseAccount(account.Username, account.Password);
@@ -95,6 +114,7 @@ public sealed class ImprovRig : IAsyncDisposable
         await Device.DisposeAsync();
         await Pty.DisposeAsync();
         foreach (var plug in _joined) await plug.DisposeAsync();
+        if (JoinedTasmota is not null) await JoinedTasmota.DisposeAsync();
         await Bridge.DisposeAsync();
     }
 }

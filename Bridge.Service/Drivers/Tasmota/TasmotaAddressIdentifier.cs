@@ -14,7 +14,7 @@ public sealed class TasmotaAddressIdentifier(TasmotaAdopter adopter) : IAddressI
 
     public async Task<DiscoveredDevice> IdentifyAsync(IPEndPoint at, AdoptCredential? credential, CancellationToken ct)
     {
-        var status = await adopter.StatusAsync(at.ToString(), at, credential?.Value, ct).ConfigureAwait(false);
+        var status = await adopter.StatusAsync(at.ToString(), at, credential?.Value, ct, LogLevel.Information).ConfigureAwait(false);
         return new DiscoveredDevice(status.Topic, Protocol, at.Address, at.Port, status.Name ?? status.Hostname ?? status.Topic, "address");
     }
 }

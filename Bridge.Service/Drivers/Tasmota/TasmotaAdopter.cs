@@ -40,8 +40,9 @@ public sealed class TasmotaAdopter(
         return await ConfigureAsync(status, found, at, password, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The device's <c>Status 0</c>; nothing is changed on it.</summary>
-    public async Task<TasmotaWebStatus> StatusAsync(string id, IPEndPoint at, string? webPassword, CancellationToken ct)
+    /// <summary>The device's <c>Status 0</c>; nothing is changed on it. A failure is logged at <paramref name="level"/>
+    /// (identifying what answers at an address is allowed to find nothing).</summary>
+    public async Task<TasmotaWebStatus> StatusAsync(string id, IPEndPoint at, string? webPassword, CancellationToken ct, LogLevel level = LogLevel.Warning)
     {
         try
         {
@@ -51,7 +52,7 @@ public sealed class TasmotaAdopter(
         }
         catch (Exception e) when (Failure(e, "untouched") is { } failure)
         {
-            log.LogWarning("Adopting Tasmota {DeviceId} at {Address} failed: {Reason}; nothing was changed on the device", id, at, failure.Message);
+            log.Log(level, "Adopting Tasmota {DeviceId} at {Address} failed: {Reason}; nothing was changed on the device", id, at, failure.Message);
             throw failure;
         }
     }
