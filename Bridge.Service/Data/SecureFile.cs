@@ -4,7 +4,16 @@ namespace Bridge.Service.Data;
 /// the old one, so a kill at any moment leaves either the old or the new content, never a mix.</summary>
 public static class SecureFile
 {
+    /// <summary>The temporary file's name is per process: two writers in one process (the store's own
+    /// save and an explicit one) take turns instead of failing on each other's open temporary file.</summary>
+    private static readonly Lock Writing = new();
+
     public static void WriteAtomically(string path, ReadOnlySpan<byte> content, bool ownerOnly)
+    {
+        lock (Writing) Write(path, content, ownerOnly);
+    }
+
+    private static void Write(string path, ReadOnlySpan<byte> content, bool ownerOnly)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);

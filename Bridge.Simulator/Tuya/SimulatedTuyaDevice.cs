@@ -198,10 +198,13 @@ public sealed class SimulatedTuyaDevice : IAsyncDisposable
             _ = Task.Run(async () =>
             {
                 await session.RunAsync(_stop.Token).ConfigureAwait(false);
-                Interlocked.CompareExchange(ref _session, null, session);
+                Left(session);
             });
         }
     }
+
+    /// <summary>A session ended: its client slot is free.</summary>
+    internal void Left(TuyaDeviceSession session) => Interlocked.CompareExchange(ref _session, null, session);
 
     internal void Received(uint command)
     {

@@ -38,6 +38,8 @@ internal sealed class TuyaDeviceSession(SimulatedTuyaDevice device, Socket socke
         }
         finally
         {
+            // The slot is free before the client sees this end close (a real device drops the client, then closes).
+            device.Left(this);
             Close();
         }
     }

@@ -23,7 +23,7 @@ public sealed class GreeBadInputTests
     /// <summary>A "unit" on loopback that answers every scan with every bad answer in turn.</summary>
     private static async Task<(UdpClient Socket, Task Loop)> RogueAsync(IPAddress address, CancellationToken ct)
     {
-        var udp = new UdpClient(new IPEndPoint(address, 7000));
+        var udp = new UdpClient(new IPEndPoint(address, 0));
         byte[][] answers =
         [
             Encoding.ASCII.GetBytes("{not json"),
@@ -53,7 +53,7 @@ public sealed class GreeBadInputTests
         var rogueAddress = TuyaRig.NewAddress();
         var (rogue, loop) = await RogueAsync(rogueAddress, stop.Token);
         var unit = GreeRig.Unit();
-        await using var rig = await GreeRig.StartAsync([unit], $"--Discovery:Gree:ScanTargets:9={rogueAddress}:7000");
+        await using var rig = await GreeRig.StartAsync([unit], $"--Discovery:Gree:ScanTargets:9={rogue.Client.LocalEndPoint}");
         await rig.Bridge.UntilFoundAsync(unit.DeviceId, Timeout);
         await using var client = await rig.Bridge.ConnectAsync(Bridge.Service.Security.TokenScope.Install);
 

@@ -56,7 +56,9 @@ public sealed partial class TuyaConnection
         var stream = new NetworkStream(socket, ownsSocket: true);
         var codec = new TuyaCodec(Version, _key);
         var inbox = NewInbox();
-        var reading = Task.Run(() => ReadLoopAsync(stream, codec, inbox.Writer, ct), CancellationToken.None);
+        // The reader has its own stop: it ends before the goodbye, whatever ended the session.
+        using var readStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reading = Task.Run(() => ReadLoopAsync(stream, codec, inbox.Writer, readStop.Token), CancellationToken.None);
         Volatile.Write(ref _codec, codec);
         Volatile.Write(ref _stream, stream);
         var heard = false;
@@ -95,9 +97,32 @@ public sealed partial class TuyaConnection
         {
             Volatile.Write(ref _stream, null);
             Volatile.Write(ref _codec, null);
-            stream.Dispose();
+            await readStop.CancelAsync().ConfigureAwait(false);
             await reading.ConfigureAwait(false);
+            await GoodbyeAsync(socket).ConfigureAwait(false);
+            stream.Dispose();
             Volatile.Read(ref _ackWaiter)?.TrySetCanceled(CancellationToken.None);
+        }
+    }
+
+    /// <summary>A device takes one client and refuses the next until it has noticed the last one left
+    /// (PROTOCOLS.md §10.1): so a connection that ends says goodbye (FIN) and waits, briefly, for the
+    /// device to close its end. Only then is it closed, and a new connection (adopting again with a new
+    /// key right after a refused one) is not taken for the app holding the device.</summary>
+    private async Task GoodbyeAsync(Socket socket)
+    {
+        var buffer = new byte[256];
+        try
+        {
+            socket.Shutdown(SocketShutdown.Send);
+            using var wait = new CancellationTokenSource(GoodbyeWait, _time);
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None, wait.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Reset, already closed, or a device that does not answer: nothing more to wait for.
         }
     }
 

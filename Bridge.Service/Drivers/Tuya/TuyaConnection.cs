@@ -27,6 +27,8 @@ public sealed partial class TuyaConnection : IAsyncDisposable
     private readonly TuyaOptions _options;
     private readonly TimeProvider _time;
     private readonly byte[] _key;
+    /// <summary>How long a closing connection waits for the device to close its end.</summary>
+    private static readonly TimeSpan GoodbyeWait = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Lock _sync = new();

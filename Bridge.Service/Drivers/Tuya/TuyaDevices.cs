@@ -62,7 +62,8 @@ public sealed class TuyaDevices(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopped = true;
-        foreach (var c in _connections.Values) await c.DisposeAsync().ConfigureAwait(false);
+        // In parallel: each connection waits briefly for its device's goodbye.
+        await Task.WhenAll(_connections.Values.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
         _connections.Clear();
     }
 
@@ -113,7 +114,13 @@ public sealed class TuyaDevices(
     {
         var keyBytes = TuyaKeys.TryParseLocalKey(key, out var error) ?? throw new AdoptFailedException(ErrorCodes.BadRequest, error);
         // The device takes one client: ours goes first, or the trial would look like the app holding it.
-        if (_connections.TryRemove(id, out var old)) await old.DisposeAsync().ConfigureAwait(false);
+        // A connection whose key the device already rejected is not dialled again if this key fails too.
+        var oldRejected = false;
+        if (_connections.TryRemove(id, out var old))
+        {
+            oldRejected = old.Failure == TuyaFailure.KeyRejected;
+            await old.DisposeAsync().ConfigureAwait(false);
+        }
         var trial = new TuyaConnection(id, a.DeviceId, endPoint, a.Version, keyBytes, this, options.Value, time);
         var outcome = new TaskCompletionSource<(TuyaReport?, TuyaFailure)>(TaskCreationOptions.RunContinuationsAsynchronously);
         _adopting[trial] = outcome;
@@ -138,7 +145,7 @@ public sealed class TuyaDevices(
         if (result.state is null)
         {
             await trial.DisposeAsync().ConfigureAwait(false);
-            if (KeyOf(id) is { } oldKey && registry.TryGet(id, out _)) Connect(id, endPoint, a.Version, oldKey);
+            if (!oldRejected && KeyOf(id) is { } oldKey && registry.TryGet(id, out _)) Connect(id, endPoint, a.Version, oldKey);
             throw result.why switch
             {
                 TuyaFailure.KeyRejected => new AdoptFailedException(ErrorCodes.InvalidValue,

@@ -1,5 +1,5 @@
 // Runs npm @tuyapi/stub (a Tuya 3.1 device nobody on the project wrote) for the .NET tests.
-// One JSON request on stdin: {port, id, key, state}; prints {"ready":true} once listening, then one
+// One JSON request on stdin: {port (0: any free one), id, key, state}; prints {"ready":true,"port":n} once listening, then one
 // line {"state":{...}} after every change a client makes. Ends when stdin closes.
 'use strict';
 const TuyaStub = require('@tuyapi/stub');
@@ -23,7 +23,7 @@ async function main() {
     return result;
   };
   stub.startServer(r.port);
-  stub.server.on('listening', () => process.stdout.write(JSON.stringify({ ready: true }) + '\n'));
+  stub.server.on('listening', () => process.stdout.write(JSON.stringify({ ready: true, port: stub.server.address().port }) + '\n'));
   process.stdin.on('end', () => { stub.shutdown(); process.exit(0); });
 }
 
