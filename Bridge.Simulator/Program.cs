@@ -19,6 +19,7 @@ return args.FirstOrDefault() switch
 {
     "devices" => await DevicesCommand.RunAsync(args[1..], Console.Out, Console.Error, cts.Token),
     "loadgen" => await LoadGenCommand.RunAsync(args[1..], cts.Token),
+    "softap" => await SoftApCommand.RunAsync(args[1..], Console.Out, Console.Error, cts.Token),
     _ => Usage(),
 };
 
@@ -26,5 +27,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Bridge.Simulator devices [--mqtt mqtt://127.0.0.1:1883] [--scenario FILE | --lamps N]");
     Console.Error.WriteLine("       Bridge.Simulator loadgen ...");
+    Console.Error.WriteLine("       Bridge.Simulator " + SoftApCommand.Usage[7..]);
     return 2;
 }

@@ -34,8 +34,11 @@ public sealed record ProvisionRequest(string Method, string Target, string Ssid,
 
 /// <summary>What the device said when it joined: the URL it reported (if any) and names that help
 /// find it on the LAN afterwards. <paramref name="DiscoveredId"/>: the id under which discovery
-/// will list it, for a device that then needs adopting (a Shelly fresh from its access point).</summary>
-public sealed record ProvisionVerdict(string? Redirect, string? Address, string? Hostname, string? Name, string? DiscoveredId = null);
+/// will list it, for a device that then needs adopting (a Shelly fresh from its access point);
+/// <paramref name="AdoptAddress"/> and <paramref name="AdoptProtocol"/>: where to adopt a device
+/// that announces nothing (a fresh Tasmota, on no broker, often without mDNS).</summary>
+public sealed record ProvisionVerdict(string? Redirect, string? Address, string? Hostname, string? Name, string? DiscoveredId = null,
+    string? AdoptAddress = null, string? AdoptProtocol = null);
 
 /// <summary>A network as the device sees it (<c>wifi_networks</c>).</summary>
 public sealed record WifiNetwork(string Ssid, int Rssi, bool Secure);

@@ -20,6 +20,8 @@ public sealed class ProvisionedDeviceFinder(DeviceRegistry registry, DiscoveredD
     {
         if (verdict.DiscoveredId is { } id && !registry.TryGet(id, out _))
             return await AdoptDiscoveredAsync(id, timeout, step, ct).ConfigureAwait(false);
+        if (verdict.AdoptAddress is { } address)
+            return await AdoptAtAsync(address, verdict.AdoptProtocol, step, ct).ConfigureAwait(false);
         var changed = new SemaphoreSlim(0);
         void OnChanged() => changed.Release();
         void OnAvailability(Device d, bool up) => changed.Release();
@@ -111,5 +113,38 @@ public sealed class ProvisionedDeviceFinder(DeviceRegistry registry, DiscoveredD
         }
         await step(ProvisionSteps.Adopted).ConfigureAwait(false);
         return device;
+    }
+
+    /// <summary>Asks what answers at the device's new address (found), then adopts it (adopted).</summary>
+    private async Task<Device?> AdoptAtAsync(string address, string? protocol, Func<string, ValueTask> step, CancellationToken ct)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(DiscoveredDevice d, bool present)
+        {
+            if (present && (protocol is null || d.Protocol == protocol)) seen.TrySetResult();
+        }
+        discovered.Changed += OnChanged;
+        try
+        {
+            var adopting = adopters.AdoptAtAsync(address, protocol, null, ct);
+            var found = await Task.WhenAny(seen.Task, adopting).ConfigureAwait(false) == seen.Task;
+            if (found) await step(ProvisionSteps.Found).ConfigureAwait(false);
+            Device device;
+            try
+            {
+                device = await adopting.ConfigureAwait(false);
+            }
+            catch (AdoptFailedException e)
+            {
+                throw new ProvisionFailedException($"the device joined the network at {address}, but {(found ? "adopting" : "finding")} it there failed: {e.Message}. Adopt it by address (op 'adopt' with 'address') once that is fixed");
+            }
+            if (!found) await step(ProvisionSteps.Found).ConfigureAwait(false);
+            await step(ProvisionSteps.Adopted).ConfigureAwait(false);
+            return device;
+        }
+        finally
+        {
+            discovered.Changed -= OnChanged;
+        }
     }
 }

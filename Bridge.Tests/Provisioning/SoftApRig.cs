@@ -44,6 +44,45 @@ public sealed class SoftApRig : IAsyncDisposable
         return rig;
     }
 
+    /// <summary>A Shelly Plus Plug S in AP mode; once joined, its LAN side (local RPC, MQTT off) is
+    /// handed to discovery as the mDNS querier would (the mDNS path itself: AdoptOverMdnsTests).</summary>
+    public static async Task<SoftApRig> StartShellyAsync(string id, params string[] bridgeSettings)
+    {
+        var rig = await StartBridgeAsync(bridgeSettings);
+        var device = new ShellySoftApDevice(id, "SNPL-00112EU", "PlugS", Air());
+        device.Joined = async (_, _) =>
+        {
+            var lan = await global::Bridge.Tests.Adoption.UnadoptedShelly.StartAsync(id);
+            rig.Keep(lan);
+            lan.AnnounceTo(rig.Bridge.App.Services.GetRequiredService<Bridge.Service.Discovery.DiscoveredDevices>());
+        };
+        await device.StartAsync();
+        rig.Device = device;
+        return rig;
+    }
+
+    /// <summary>A Tasmota in AP mode; once joined it is a fresh Tasmota on the LAN (HTTP command API,
+    /// no broker) at the address its page then names.</summary>
+    public static async Task<SoftApRig> StartTasmotaAsync(params string[] bridgeSettings)
+    {
+        var rig = await StartBridgeAsync(bridgeSettings);
+        var mac = "A4CF12" + Random.Shared.Next(0x100000, 0xFFFFFF).ToString("X6");
+        var device = new TasmotaSoftApDevice(TasmotaDevice.DefaultHostname(mac), Air());
+        device.Joined = async (_, _) =>
+        {
+            var lan = await global::Bridge.Tests.Adoption.UnadoptedTasmota.StartAsync(mac);
+            rig.Keep(lan);
+            rig.TasmotaTopic = lan.Topic;
+            device.LanAddress = $"127.0.0.1:{lan.EndPoint.Port}";
+        };
+        await device.StartAsync();
+        rig.Device = device;
+        return rig;
+    }
+
+    /// <summary>The joined Tasmota's topic, its id in the bridge.</summary>
+    public string? TasmotaTopic { get; private set; }
+
     private static async Task<SoftApRig> StartBridgeAsync(string[] bridgeSettings)
     {
         var logs = new LogCapture();

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -35,7 +34,8 @@ internal sealed partial class TasmotaSoftAp(SoftApHttp http, ProvisionOptions op
                     if (page.Contains("Successful Wi-Fi connection", StringComparison.Ordinal))
                     {
                         var address = NewAddress().Match(page) is { Success: true } a ? a.Groups[1].Value : null;
-                        return new ProvisionVerdict(address is null ? null : $"http://{address}/", address, hostname, null);
+                        return new ProvisionVerdict(address is null ? null : $"http://{address}/", address, hostname, null,
+                            AdoptAddress: address, AdoptProtocol: address is null ? null : "tasmota");
                     }
                     if (page.Contains("Failed to connect to", StringComparison.Ordinal))
                     {
@@ -62,6 +62,4 @@ internal sealed partial class TasmotaSoftAp(SoftApHttp http, ProvisionOptions op
 
     [GeneratedRegex(@"http://(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?::\d{1,5})?)")]
     private static partial Regex NewAddress();
-
-    internal static bool IsAddress(string s) => IPEndPoint.TryParse(s, out _);
 }
