@@ -40,31 +40,23 @@ public sealed class UpdateOp(DeviceRegistry registry, HouseholdStore store, Even
     }
 }
 
-/// <summary><c>remove</c>: forgets a device, its name and room, and deletes its broker account (from then on
-/// the embedded broker refuses it: it comes back only when adopted again). A device that announces itself
-/// again without an account (an external broker, or <c>Mqtt:AllowAnonymous</c>) comes back as new.</summary>
-public sealed class RemoveOp(DeviceRegistry registry, HouseholdStore store, Mqtt.Accounts.DeviceAccounts accounts, Mqtt.Accounts.BrokerAccessControl broker) : IApiOp
+/// <summary><c>remove</c>: forgets a device, its name and room. A device that announces itself
+/// again comes back as new, under the name it announces (the contract's promise), so its broker
+/// account stays: deleting it would lock the device out of the embedded broker for good.</summary>
+public sealed class RemoveOp(DeviceRegistry registry, HouseholdStore store) : IApiOp
 {
     public string Name => "remove";
     public TokenScope Scope => TokenScope.Install;
 
-    public async ValueTask HandleAsync(ApiSession session, ApiRequest request)
+    public ValueTask HandleAsync(ApiSession session, ApiRequest request)
     {
         if (!RequestDevice.TryResolve(registry, request, out var device, out var code, out var message))
-        {
-            await session.ReplyErrorAsync(request.Id, code, message).ConfigureAwait(false);
-            return;
-        }
+            return session.ReplyErrorAsync(request.Id, code, message);
         var error = store.Change(s => s.Labels.ContainsKey(device.Id) ? (s with { Labels = s.Labels.Remove(device.Id) }, null) : (null, null));
-        if (error is not null)
-        {
-            await HouseholdReplies.Error(session, request, error).ConfigureAwait(false);
-            return;
-        }
+        if (error is not null) return HouseholdReplies.Error(session, request, error);
         // The registry tells subscribers (device_removed) and fails a command still waiting on it.
         registry.Remove(device.Id);
-        // Its broker account goes too (the account's user name is the device id), and with it its connection.
-        if (accounts.Remove(device.Id)) await broker.DisconnectAsync(device.Id).ConfigureAwait(false);
-        await session.ReplyOkAsync(request.Id).ConfigureAwait(false);
+        return session.ReplyOkAsync(request.Id);
     }
 }
+

@@ -104,19 +104,6 @@ public sealed class BrokerAccessControl(AccountBook book, IOptions<MqttOptions> 
         return Task.CompletedTask;
     }
 
-    /// <summary>Ends the connections made under <paramref name="username"/> (its account was removed): the
-    /// device is told "not authorized" and its next CONNECT is refused.</summary>
-    public async Task DisconnectAsync(string username)
-    {
-        if (_server is not { IsStarted: true } server) return;
-        foreach (var client in await server.GetClientsAsync().ConfigureAwait(false))
-        {
-            if (!_sessionOwners.TryGetValue(client.Id, out var owner) || owner != username) continue;
-            await client.DisconnectAsync(new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.NotAuthorized }).ConfigureAwait(false);
-            log.LogInformation("MQTT client {ClientId} of the removed account {Username} disconnected", Short(client.Id), Short(username));
-        }
-    }
-
     private void RefuseConnect(ValidatingConnectionEventArgs e, MqttConnectReasonCode code, string why)
     {
         e.ReasonCode = code;
