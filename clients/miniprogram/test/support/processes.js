@@ -110,4 +110,24 @@ async function startRelay () {
   }
 }
 
-module.exports = { startBridge, startRelay, ROOT }
+/** One device in access-point mode played by the C# simulator (`Bridge.Simulator softap`), its
+ * secrets in files as the simulator takes them; resolves with its address once it prints its ready
+ * line. `join` waits for the line it prints when it has joined the network it was given. */
+async function startSimulatedSoftAp ({ kind, security, patch, pop, ssid, password }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdk-softap-'))
+  const args = [dll('Bridge.Simulator'), 'softap', '--kind', kind, '--ssid', ssid]
+  if (security !== undefined) args.push('--security', String(security))
+  if (patch !== undefined) args.push('--patch', String(patch))
+  if (pop) { fs.writeFileSync(path.join(dir, 'pop'), pop, { mode: 0o600 }); args.push('--pop-file', path.join(dir, 'pop')) }
+  if (password) { fs.writeFileSync(path.join(dir, 'password'), password, { mode: 0o600 }); args.push('--password-file', path.join(dir, 'password')) }
+  const p = new Process(args)
+  const ready = await p.waitFor(/^SoftAP: \S+ at http:\/\/(127\.0\.0\.1:\d+)$/, 60000)
+  return {
+    address: ready[1],
+    get output () { return p.output },
+    joined: timeoutMs => p.waitFor(/^SoftAP: joined (.+)$/, timeoutMs, true),
+    async close () { await p.stop(); fs.rmSync(dir, { recursive: true, force: true }) }
+  }
+}
+
+module.exports = { startBridge, startRelay, startSimulatedSoftAp, ROOT }
