@@ -47,6 +47,10 @@ public sealed class ImprovDeviceFaults
     /// <summary>Answers nothing (wrong port, firmware without Improv, a crashed device).</summary>
     public bool Silent { get; set; }
 
+    /// <summary>A firmware without Improv (or not in setup mode) that only prints its log: each thing it
+    /// hears on the port is answered with a log line, never with an Improv packet.</summary>
+    public bool LogsWithoutImprov { get; set; }
+
     /// <summary>Restarts right after taking the settings, before joining, and forgets them.</summary>
     public bool RebootOnSettings { get; set; }
 

@@ -72,6 +72,12 @@ public sealed partial class ImprovSerialDevice : IAsyncDisposable
             {
                 var n = _port.Read(buffer, 0, buffer.Length);
                 if (n <= 0) break;
+                if (Faults.LogsWithoutImprov)
+                {
+                    Interlocked.Increment(ref _logLines);
+                    Write("[W][uart:015]: ignoring bytes: not in setup mode\r\n"u8);
+                    continue;
+                }
                 if (_rebooting || Faults.Silent) continue; // a restarting or dead device hears nothing
                 packets.Clear();
                 decoder.Feed(buffer.AsSpan(0, n), packets);
