@@ -12,8 +12,9 @@
 #   multi:  --connections 10 --inflight 100 --count 50000 --per-device ceil(1000/lamps)
 #           (several sets to one lamp in flight at once: 10 lamps get 100 each)
 # Every reply must carry the power value its set asked for (else it counts as wrong_state).
-# Systems: node-red, bridge (runtime defaults), bridge-tc0 (DOTNET_TieredCompilation=0, as
-# configs/systemd/devicebridge.service runs it: no background re-JIT competing for the cores).
+# Systems: node-red, bridge (runtime defaults), bridge-tc0 (DOTNET_TieredCompilation=0: no
+# background re-JIT competing for the cores), bridge-r2r (the same code published ReadyToRun,
+# runtime defaults: start-up and first calls run precompiled code, hot methods still tier up).
 # --cold (bridge only): first, on the freshly started bridge, multi then single with only the
 # load generator's 500 warm-up commands each and no priming; then the primed runs as usual.
 # and reads the system's CPU time (utime+stime of its one process, /proc/<pid>/stat) before
@@ -184,11 +185,19 @@ start_node_red() { # sets SYS_PID, SYS_URL, SYS_TOKEN
     grep -m1 "Node-RED version" "$WORK/node-red.log" | sed 's/.*\] //' >&2
 }
 
-start_bridge() { # [env...] sets SYS_PID, SYS_URL, SYS_TOKEN
-    local data=$WORK/bridge-data-$RANDOM line
+publish_r2r() { # the bridge published ReadyToRun into $WORK/r2r (a RID-specific publish: crossgen2)
+    [[ -f $WORK/r2r/Bridge.Service.dll ]] && return 0
+    log "publishing the bridge ReadyToRun"
+    dotnet publish "$ROOT/Bridge.Service" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+        -o "$WORK/r2r" >"$WORK/publish-r2r.log" 2>&1 || { tail -20 "$WORK/publish-r2r.log" >&2; return 1; }
+}
+
+start_bridge() { # dll [env...] sets SYS_PID, SYS_URL, SYS_TOKEN
+    local dll=$1 data=$WORK/bridge-data-$RANDOM line
+    shift
     mkdir -p "$data"
-    SYS_TOKEN=$(timeout 60 dotnet "$SERVICE_DLL" token --name bench --Data:Dir="$data") || { log "token command failed"; return 1; }
-    env "$@" dotnet "$SERVICE_DLL" --Mqtt:Url="mqtt://127.0.0.1:$MQTT_PORT" --Api:Bind=127.0.0.1 --Api:Port=0 --Data:Dir="$data" \
+    SYS_TOKEN=$(timeout 60 dotnet "$dll" token --name bench --Data:Dir="$data") || { log "token command failed"; return 1; }
+    env "$@" dotnet "$dll" --Mqtt:Url="mqtt://127.0.0.1:$MQTT_PORT" --Api:Bind=127.0.0.1 --Api:Port=0 --Data:Dir="$data" \
         >"$WORK/bridge.log" 2>&1 &
     SYS_PID=$!
     PIDS+=("$SYS_PID")
@@ -275,9 +284,10 @@ print("  %s %s: %s/s p50 %s us p99 %s us, %s us CPU/command, errors %s | CPU s: 
 for system in $SYSTEMS; do
     case $system in
         node-red) start_node_red || die "Node-RED did not start" ;;
-        bridge) start_bridge || die "the bridge did not start" ;;
-        bridge-tc0) start_bridge DOTNET_TieredCompilation=0 || die "the bridge did not start" ;;
-        *) die "unknown system $system (node-red, bridge, bridge-tc0)" ;;
+        bridge) start_bridge "$SERVICE_DLL" || die "the bridge did not start" ;;
+        bridge-tc0) start_bridge "$SERVICE_DLL" DOTNET_TieredCompilation=0 || die "the bridge did not start" ;;
+        bridge-r2r) { publish_r2r && start_bridge "$WORK/r2r/Bridge.Service.dll"; } || die "the ReadyToRun bridge did not start" ;;
+        *) die "unknown system $system (node-red, bridge, bridge-tc0, bridge-r2r)" ;;
     esac
     node "$BENCH/wait-devices.js" --url "$SYS_URL" --token "$SYS_TOKEN" --count "$LAMPS" --timeout 60 >&2 \
         || die "$system does not list $LAMPS online lamps"

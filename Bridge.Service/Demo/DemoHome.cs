@@ -25,7 +25,7 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
         {
             // The load-test home: N Tasmota lamps and nothing else.
             _home = SimulatedHome.Lamps(options.Value.Lamps, time);
-            if (mqtt.Value.Embedded) DemoAccounts.Give(_home, accounts);
+            if (mqtt.Value.Embedded) DemoAccounts.Give(_home, accounts, modules);
             await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
             _expected = _home.Devices.Select(d => d.Id).ToArray();
         }
@@ -33,7 +33,7 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
         {
             var parts = modules.Select(m => (Module: m, Devices: m.Create(time))).ToArray();
             _home = new SimulatedHome(parts.SelectMany(p => p.Devices.Mqtt), parts.SelectMany(p => p.Devices.Lan));
-            if (mqtt.Value.Embedded) DemoAccounts.Give(_home, accounts);
+            if (mqtt.Value.Embedded) DemoAccounts.Give(_home, accounts, modules);
             await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
             _expected = parts.SelectMany(p => p.Module.Started(p.Devices)).ToArray();
         }

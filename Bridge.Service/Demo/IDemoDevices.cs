@@ -22,4 +22,10 @@ public interface IDemoDevices
     /// protocol's discovery is off).</summary>
     IEnumerable<string> Started(DemoDevices mine) =>
         mine.Mqtt.Where(d => !d.StartOffline).Select(d => d.Id).Concat(mine.Lan.Where(t => !t.StartOffline).Select(t => t.DeviceId));
+
+    /// <summary>What this protocol's adopter would record about <paramref name="device"/> in its broker
+    /// account (its MAC, say); empty when the device is not this protocol's or needs nothing.</summary>
+    IReadOnlyDictionary<string, string> AccountFacts(SimulatedDevice device) => NoFacts;
+
+    static readonly IReadOnlyDictionary<string, string> NoFacts = new Dictionary<string, string>();
 }

@@ -1,3 +1,4 @@
+using Bridge.Service.StartupChecks;
 using System.Net;
 using Bridge.Service.Api;
 using Bridge.Service.Metrics;

@@ -1,3 +1,4 @@
+using Bridge.Service.StartupChecks;
 using Bridge.Service.Api;
 using Bridge.Service.Commands;
 using Bridge.Service.Data;

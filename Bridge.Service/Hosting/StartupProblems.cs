@@ -1,3 +1,4 @@
+using Bridge.Service.StartupChecks;
 namespace Bridge.Service.Hosting;
 
 /// <summary>Prints what stops the bridge from starting. The problems come from every options

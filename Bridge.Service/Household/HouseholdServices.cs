@@ -1,6 +1,6 @@
 using Bridge.Service.Api;
 using Bridge.Service.Devices;
-using Bridge.Service.Hosting;
+using Bridge.Service.StartupChecks;
 
 namespace Bridge.Service.Household;
 

@@ -2,7 +2,7 @@ using Bridge.Service.Adoption;
 using Bridge.Service.Demo;
 using Bridge.Service.Discovery;
 using Bridge.Service.Drivers;
-using Bridge.Service.Hosting;
+using Bridge.Service.StartupChecks;
 
 namespace Bridge.Service.Modules;
 

@@ -1,5 +1,5 @@
 using Bridge.Service.Api;
-using Bridge.Service.Hosting;
+using Bridge.Service.StartupChecks;
 
 namespace Bridge.Service.Provisioning;
 

@@ -1,4 +1,4 @@
-using Bridge.Service.Hosting;
+using Bridge.Service.StartupChecks;
 
 namespace Bridge.Service.Serial;
 

@@ -94,7 +94,8 @@ public sealed class ConsolePageTests(DemoBridgeFixture home, ConsoleBrowser chro
         evil.SetState(power: false, dimmer: 10);
         // The embedded broker admits only accounts the bridge made, as it makes them for the demo's devices.
         global::Bridge.Service.Demo.DemoAccounts.Give(new global::Bridge.Simulator.SimulatedHome([evil]),
-            Bridge.App.Services.GetRequiredService<global::Bridge.Service.Mqtt.Accounts.DeviceAccounts>());
+            Bridge.App.Services.GetRequiredService<global::Bridge.Service.Mqtt.Accounts.DeviceAccounts>(),
+            Bridge.App.Services.GetServices<global::Bridge.Service.Demo.IDemoDevices>());
         await evil.ConnectAsync("127.0.0.1", broker);
         var page = await OpenAsync();
         var card = page.Locator("[data-device=\"evil-1\"]");

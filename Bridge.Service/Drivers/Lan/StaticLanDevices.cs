@@ -65,7 +65,7 @@ public static class StaticLanDevicesRegistration
         if (!protocol.Services.Any(s => s.ServiceType == typeof(Bound)))
         {
             protocol.Services.AddSingleton(new Bound());
-            Hosting.ValidatedOptions.AddValidatedOptions<StaticLanDevicesOptions>(protocol.Services, protocol.Configuration, StaticLanDevicesOptions.Section);
+            StartupChecks.ValidatedOptions.AddValidatedOptions<StaticLanDevicesOptions>(protocol.Services, protocol.Configuration, StaticLanDevicesOptions.Section);
         }
         protocol.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<StaticLanDevicesOptions>>(new Check(validate));
         return protocol;

@@ -1,4 +1,5 @@
 using Bridge.Service.Demo;
+using Bridge.Simulator;
 using Bridge.Simulator.Tasmota;
 
 namespace Bridge.Service.Drivers.Tasmota;
@@ -7,4 +8,10 @@ namespace Bridge.Service.Drivers.Tasmota;
 public sealed class TasmotaDemoDevices : IDemoDevices
 {
     public DemoDevices Create(TimeProvider time) => DemoDevices.Of(TasmotaDemo.Devices(time));
+
+    /// <summary>A Tasmota's account carries its MAC, as <see cref="TasmotaAdopter"/> records it.</summary>
+    public IReadOnlyDictionary<string, string> AccountFacts(SimulatedDevice device) =>
+        device is TasmotaDevice tasmota
+            ? new Dictionary<string, string>(StringComparer.Ordinal) { [TasmotaMqttRights.MacFact] = tasmota.Mac }
+            : new Dictionary<string, string>();
 }

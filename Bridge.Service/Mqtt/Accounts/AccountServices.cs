@@ -1,4 +1,4 @@
-using Bridge.Service.Hosting;
+using Bridge.Service.StartupChecks;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Service.Mqtt.Accounts;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Bridge.Service.Hosting;
+namespace Bridge.Service.StartupChecks;
 
 /// <summary>Something to check before the bridge starts; every check runs, so a user sees all
 /// problems at once (then exit 2).</summary>
