@@ -27,16 +27,30 @@ const RATE = 200 // state events per second, made by a second client's `set`s
   // first device card with its controls, taken in the page when that card is inserted by a
   // mutation observer set before any of the page's scripts run. (Waiting with a Playwright locator
   // instead polls inside the page, competing with it, and adds a round trip to the driver.)
+  // Also when that card is first painted: the end of the next frame after its insertion (a message
+  // posted from that frame's animation callback runs once the frame's style, layout and paint are
+  // done), which is when a person can see and use it.
   await page.addInitScript(() => {
+    let painted
+    window.__painted = new Promise(resolve => { painted = resolve })
     window.__interactive = new Promise(resolve => {
       const seen = new MutationObserver(() => {
-        if (document.querySelector('[data-device] [data-control]')) { seen.disconnect(); resolve(performance.now()) }
+        if (document.querySelector('[data-device] [data-control]')) {
+          seen.disconnect()
+          resolve(performance.now())
+          requestAnimationFrame(() => {
+            const after = new MessageChannel()
+            after.port1.onmessage = () => painted(performance.now())
+            after.port2.postMessage(0)
+          })
+        }
       })
       seen.observe(document, { childList: true, subtree: true })
     })
   })
   await page.goto(url, { waitUntil: 'commit' })
   const interactiveMs = await page.evaluate(() => window.__interactive)
+  const paintedMs = await page.evaluate(() => window.__painted)
   const devices = await page.locator('[data-device]').count()
 
   // Under load: a second client sets brightness round-robin at RATE a second; the page records
@@ -85,6 +99,7 @@ const RATE = 200 // state events per second, made by a second client's `set`s
     firstLoadBytes: bytes,
     firstLoadFiles: sizes,
     interactiveMs: Math.round(interactiveMs),
+    firstCardPaintedMs: Math.round(paintedMs),
     load: { seconds: Number(seconds), ...sent },
     valuesUpdatedOnPage: frames.updates,
     frames: gaps.length,

@@ -4,10 +4,8 @@ import { h, fill } from './dom.js'
 import { createConnection, pairWithCode } from './connection.js'
 import { createHome } from './home.js'
 import { createActivity, createLatency } from './activity.js'
-import * as pages from './pages.js'
-import * as setup from './setup.js'
 
-const TOKEN_KEY = 'devicebridge.token'
+const TOKEN_KEY = 'devicebridge.token' // early-socket.js reads it too
 const main = document.getElementById('main')
 const banner = document.getElementById('banner')
 const nav = document.getElementById('nav')
@@ -63,7 +61,7 @@ function start (token) {
     has: op => app.ops.get(op) !== false,
     latency: createLatency(),
     signOut () { localStorage.removeItem(TOKEN_KEY); connection.close(); showBanner('connected', ''); signIn() },
-    editDevice: device => pages.editDevice(app, device, main)
+    editDevice: device => import('./pages.js').then(pages => pages.editDevice(app, device, main), e => showBanner('lost', e.message))
   }
   connection = createConnection(token, async (kind, message) => {
     showBanner(kind, message)
@@ -78,10 +76,15 @@ function start (token) {
         if (!(await loaded)) await home.load()
       } catch (e) { showBanner('lost', `The bridge did not list its devices: ${e.message}`); return }
       route()
-      // Optional ops are looked for after the home is up, then the pages that need them appear.
+      // Optional ops are looked for once the home is on the screen (their nine round trips would
+      // otherwise hold up its first frame), then the pages that need them appear.
+      await afterNextFrame()
       await probe(app)
       if (!app.has('update')) home.render() // the cards offer "Rename or move…" until told otherwise
-      route()
+      // The home is shown already: only the links change (laying it out again costs a frame).
+      if (currentPage() === 'home') showNav('home'); else route()
+      // The other pages' modules, fetched now that the home is up, so they open without a wait.
+      for (const file of ['./pages.js', './setup.js']) import(file).catch(() => { /* tried again when opened */ })
     }
   })
   app.core = connection.core
@@ -92,8 +95,7 @@ function start (token) {
   const activity = createActivity(app)
   const loaded = home.load().then(() => true, () => false)
 
-  function route () {
-    const page = currentPage()
+  function showNav (page) {
     nav.hidden = false
     for (const a of nav.querySelectorAll('a')) {
       const here = a.getAttribute('href') === '#/' + page || (page === 'home' && a.getAttribute('href') === '#/')
@@ -101,7 +103,19 @@ function start (token) {
       const op = a.dataset.op
       a.parentElement.hidden = !!op && !app.has(op)
     }
-    const builders = { pair: pages.pairPage, tokens: pages.tokensPage, found: setup.discoveredPage, setup: setup.provisionPage, scenes: scenesPage, relay: pages.relayPage }
+  }
+
+  function route () {
+    const page = currentPage()
+    showNav(page)
+    const builders = {
+      pair: lazyPage('./pages.js', 'pairPage'),
+      tokens: lazyPage('./pages.js', 'tokensPage'),
+      found: lazyPage('./setup.js', 'discoveredPage'),
+      setup: lazyPage('./setup.js', 'provisionPage'),
+      scenes: lazyPage('./scenes.js', 'scenesPage'),
+      relay: lazyPage('./pages.js', 'relayPage')
+    }
     if (page === 'home') fill(main, views.get('home').el)
     else if (page === 'activity') fill(main, views.get('activity').el)
     else if (builders[page]) {
@@ -115,18 +129,34 @@ function start (token) {
     } else fill(main, h('p', {}, 'No such page.'))
     focusHeading()
   }
+  // In the next frame: focus() lays the page out at once, and the first time that is the whole
+  // home, inside the task that inserts it (docs/benchmarks.md); in a frame it is the layout the
+  // frame does anyway.
   function focusHeading () {
-    const heading = main.querySelector('h1')
-    if (heading) { heading.setAttribute('tabindex', '-1'); if (document.activeElement === document.body || nav.contains(document.activeElement)) heading.focus({ preventScroll: true }) }
+    requestAnimationFrame(() => {
+      const heading = main.querySelector('h1')
+      if (heading) { heading.setAttribute('tabindex', '-1'); if (document.activeElement === document.body || nav.contains(document.activeElement)) heading.focus({ preventScroll: true }) }
+    })
   }
   window.onhashchange = () => { if (views.size) route() }
   document.getElementById('sign-out').onclick = () => app.signOut()
 }
 
+/**
+ * Resolves once the next frame has been drawn (a task queued from its animation callback runs
+ * after it); at once in a hidden tab, which draws no frames.
+ */
+function afterNextFrame () {
+  return new Promise(resolve => document.hidden ? resolve() : requestAnimationFrame(() => setTimeout(resolve, 0)))
+}
+
 function currentPage () { return (location.hash.replace(/^#\/?/, '') || 'home').split('/')[0] }
 
-/** Pages few visits need are loaded when first opened, not with the home. */
-function scenesPage (app) { return import('./scenes.js').then(m => m.scenesPage(app)) }
+/**
+ * Pages other than the home and the activity are loaded when first opened, not with the home:
+ * fewer files stand between opening the console and its first usable card (docs/benchmarks.md).
+ */
+function lazyPage (file, name) { return app => import(file).then(m => m[name](app)) }
 
 /** Which optional ops this bridge has: a malformed request answers unknown_op only when the op is missing. */
 async function probe (app) {

@@ -21,11 +21,27 @@ function isProgress (text) {
   } catch { return false }
 }
 
+/**
+ * The socket early-socket.js opened for this token while the modules loaded, once; null when there
+ * is none (no token then, another token, or it has closed already: a fresh one tells why).
+ */
+function takeEarlySocket (token) {
+  const early = globalThis.DeviceBridgeEarlySocket || (globalThis.DeviceBridgeEarlySocket = {})
+  const socket = early.socket
+  early.taken = true
+  early.socket = null
+  if (!socket) return null
+  if (early.token === token && socket.readyState <= WebSocket.OPEN) return socket
+  socket.close(1000)
+  return null
+}
+
 /** Opens the API's WebSocket; resolves with a transport for Core.attach, rejects if it never opens. */
 function openTransport (token) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:'
   // Browsers cannot set headers on a WebSocket: the token goes in the query (CONTRACT.md, Auth).
-  const socket = new WebSocket(`${scheme}//${location.host}${API_PATH}?access_token=${encodeURIComponent(token)}`)
+  const socket = takeEarlySocket(token) ||
+    new WebSocket(`${scheme}//${location.host}${API_PATH}?access_token=${encodeURIComponent(token)}`)
   return new Promise((resolve, reject) => {
     const transport = {
       send: text => socket.send(text),
@@ -34,11 +50,14 @@ function openTransport (token) {
       onClose: null
     }
     socket.onmessage = e => { if (!isProgress(e.data) && transport.onMessage) transport.onMessage(e.data) }
-    socket.onopen = () => {
+    const opened = () => {
       socket.onclose = e => transport.onClose && transport.onClose({ code: e.code, reason: e.reason })
       resolve(transport)
     }
     socket.onclose = () => reject(new BridgeError('unreachable', 'the bridge did not accept the connection'))
+    // An early socket can be open already: its open event has passed.
+    if (socket.readyState === WebSocket.OPEN) opened()
+    else socket.onopen = opened
   })
 }
 

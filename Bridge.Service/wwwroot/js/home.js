@@ -110,10 +110,17 @@ export function createHome (app) {
 
   return {
     el: root,
-    /** The devices and the temperature history, asked for together; then the cards. */
+    /**
+     * The devices and the temperature history, asked for together; the cards as soon as the
+     * devices are known, and the sparklines' history whenever it comes (before or after them).
+     */
     async load () {
-      const [, reply] = await Promise.all([app.core.devices(), app.core.request('history').catch(() => null)])
-      history = (reply && reply.history) || {}
+      const devices = app.core.devices() // asked first: the bridge answers in order
+      app.core.request('history').then(reply => {
+        history = (reply && reply.history) || {}
+        for (const [id, entry] of cards) if (entry.spark) entry.spark.history(history[id])
+      }, () => { /* no history: the sparklines start from the live values */ })
+      await devices
       render()
     },
     render

@@ -38,6 +38,14 @@ export function createSparkline (points) {
   draw()
   return {
     el,
+    /** The bridge's history, when it comes after the card was drawn: the live values seen since stay after it. */
+    history (points) {
+      const past = (points || []).map(([t, v]) => [t * 1000, v])
+      const end = past.length ? past[past.length - 1][0] : -Infinity
+      series.splice(0, series.length, ...past, ...series.filter(p => p[0] > end))
+      if (series.length > MAX_POINTS) series.splice(0, series.length - MAX_POINTS)
+      draw()
+    },
     add (value) {
       const now = Date.now()
       const last = series[series.length - 1]
