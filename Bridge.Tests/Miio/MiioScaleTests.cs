@@ -20,7 +20,7 @@ public sealed class MiioScaleTests(ITestOutputHelper output)
 {
     private const int Count = 50;
 
-    private static async Task<(SimulatedMiioDevice[] Lamps, string[] Args)> StartLampsAsync()
+    internal static async Task<(SimulatedMiioDevice[] Lamps, string[] Args)> StartLampsAsync()
     {
         var lamps = Enumerable.Range(0, Count).Select(_ => MiioRig.Lamp()).ToArray();
         var args = new List<string> { "--Discovery:BeaconPort=0" };

@@ -21,7 +21,7 @@ public sealed class TuyaScaleTests(ITestOutputHelper output)
 
     /// <summary>Half the plugs speak 3.3 and broadcast (the rig repeats each broadcast once the bridge listens, as
     /// real devices do every 5 s), half speak 3.5 and answer only the bridge's REQ_DEVINFO probe.</summary>
-    private static SimulatedTuyaDevice[] Plugs() =>
+    internal static SimulatedTuyaDevice[] Plugs() =>
         Enumerable.Range(0, Count).Select(i => i % 2 == 0 ? TuyaRig.Plug(TuyaVersion.V33) : TuyaRig.Plug(TuyaVersion.V35, answersOnlyDeviceInfo: true)).ToArray();
 
     private static async Task AdoptAllAsync(TuyaRig rig, ApiClient client)
