@@ -1,3 +1,4 @@
+using Bridge.Protocols.Mqtt;
 using Bridge.Service.Drivers;
 using Bridge.Service.Mqtt.Accounts;
 using MQTTnet;
