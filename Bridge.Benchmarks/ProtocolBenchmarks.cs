@@ -1,3 +1,4 @@
+using Bridge.Protocols.Mqtt;
 using System.Buffers;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;

@@ -1,5 +1,4 @@
 using Bridge.Protocols.Model;
-using Bridge.Service.Commands;
 using Bridge.Service.Devices;
 
 namespace Bridge.Service.Drivers;

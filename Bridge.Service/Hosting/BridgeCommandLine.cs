@@ -15,7 +15,7 @@ public static class BridgeCommandLine
     private static IEnumerable<Command> Commands(string[] configuration) =>
     [
         TokenCommand.Create(configuration),
-        Provisioning.ProvisionCommand.Create(configuration),
+        ProvisionCommand.Create(configuration),
     ];
 
     public static RootCommand Create(string[] configuration)

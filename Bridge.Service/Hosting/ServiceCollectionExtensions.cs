@@ -61,6 +61,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<EmbeddedBroker>();
         Mqtt.Accounts.AccountServices.AddBrokerAccounts(services, config);
+        services.AddValidatedOptions<Metrics.MetricsOptions>(config, Metrics.MetricsOptions.Section, o => o.Validate());
         var embedded = string.IsNullOrWhiteSpace(config[$"{MqttOptions.Section}:{nameof(MqttOptions.Url)}"]);
         if (embedded)
         {
@@ -108,6 +109,7 @@ public static class ServiceCollectionExtensions
         services.AddDiscovery(config);
         Adoption.AdoptionServices.AddAdoption(services, config);
         Provisioning.ProvisioningServices.AddProvisioning(services, config);
+        Provisioning.SoftAp.SoftApServices.AddSoftApProvisioning(services);
         services.AddHostedService(sp => sp.GetRequiredService<DemoHome>());
         Household.HouseholdServices.AddHousehold(services, config);
         Web.WebConsoleServices.AddWebConsole(services, config);

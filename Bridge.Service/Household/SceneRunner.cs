@@ -1,3 +1,4 @@
+using Bridge.Service.Drivers;
 using Bridge.Protocols.Api;
 using Bridge.Protocols.Model;
 using Bridge.Service.Commands;

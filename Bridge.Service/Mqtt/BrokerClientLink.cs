@@ -1,4 +1,4 @@
-using Bridge.Service.Commands;
+using Bridge.Service.Drivers;
 using Bridge.Service.Security;
 using Microsoft.Extensions.Options;
 using MQTTnet;

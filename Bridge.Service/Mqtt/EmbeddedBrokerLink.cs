@@ -1,4 +1,5 @@
-using Bridge.Service.Commands;
+using Bridge.Protocols.Mqtt;
+using Bridge.Service.Drivers;
 using Bridge.Service.Mqtt.Accounts;
 using MQTTnet;
 using MQTTnet.Protocol;

@@ -1,3 +1,4 @@
+using Bridge.Protocols.Mqtt;
 namespace Bridge.Service.Mqtt;
 
 /// <summary>The handlers registered by topic filter, and delivery of a message to the matching ones.</summary>

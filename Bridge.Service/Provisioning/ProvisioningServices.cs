@@ -10,7 +10,6 @@ public static class ProvisioningServices
     {
         services.AddValidatedOptions<ProvisionOptions>(config, ProvisionOptions.Section, o => o.Validate());
         services.AddSingleton<IProvisioningMethod, ImprovProvisioner>();
-        services.AddSingleton<IProvisioningMethod, SoftAp.SoftApProvisioner>();
         services.AddSingleton<ProvisionedDeviceFinder>();
         services.AddSingleton<ProvisioningService>();
         services.AddApiOp<ProvisionOp>();

@@ -64,6 +64,8 @@ public sealed class SimulatedGreeAc : ILanTwin
     private int _binds;
     public int StatusRequests => _statusRequests;
     private int _statusRequests;
+    /// <summary>Raised on every status request taken in (a poll), on the receiving thread.</summary>
+    public event Action? StatusRequested;
 
     /// <summary>The key the unit hands out at bind (tests check it never shows in logs or files).</summary>
     public string DeviceKey
@@ -168,6 +170,7 @@ public sealed class SimulatedGreeAc : ILanTwin
             case "status":
             {
                 Interlocked.Increment(ref _statusRequests);
+                StatusRequested?.Invoke();
                 int[] values;
                 lock (_gate) values = m.Columns.Select(c => _values.GetValueOrDefault(c)).ToArray();
                 inner = GreeMessage.Dat(Mac, m.Columns, values);

@@ -10,7 +10,7 @@ namespace Bridge.Simulator.Tuya;
 /// by a STATUS push, heartbeats, its discovery broadcast (or, <see cref="AnswersOnlyDeviceInfo"/>,
 /// answers to REQ_DEVINFO), and faults: a changed key, silence, the vendor app holding the only
 /// connection, a remote-control change, a reboot.</summary>
-public sealed class SimulatedTuyaDevice : IAsyncDisposable
+public sealed class SimulatedTuyaDevice : ILanTwin
 {
     private readonly TuyaDps _dps;
     private readonly TimeProvider _time;
@@ -59,6 +59,14 @@ public sealed class SimulatedTuyaDevice : IAsyncDisposable
     public int DeviceInfoReplyPort { get; set; } = TuyaDiscovery.DeviceInfoPort;
     /// <summary>The UDP port this device hears REQ_DEVINFO on (when <see cref="AnswersOnlyDeviceInfo"/>).</summary>
     public int DeviceInfoPort { get; private set; }
+
+    /// <summary>Switched off at the wall: the demo's <see cref="ILanTwin.StartAsync"/> opens nothing.</summary>
+    public bool StartOffline { get; init; }
+
+    /// <summary>Where REQ_DEVINFO reaches it by unicast (a device that answers only that probe); broadcasting devices are heard, not searched.</summary>
+    public IPEndPoint? UnicastSearchEndPoint => AnswersOnlyDeviceInfo && _udp is not null ? new IPEndPoint(Address, DeviceInfoPort) : null;
+
+    Task ILanTwin.StartAsync(bool multicast) => StartOffline ? Task.CompletedTask : StartAsync(IPAddress.Loopback);
 
     public int Connections => _session is null ? 0 : 1;
     public int FramesReceived => _framesReceived;

@@ -40,14 +40,23 @@ public sealed class GreeRig : IAsyncDisposable
     {
         var args = new List<string> { "--Discovery:BeaconPort=0", "--Discovery:Gree:PollInterval=00:00:02", "--Discovery:Gree:ReplyTimeout=00:00:00.3" };
         args.AddRange(extra);
+        args.AddRange(await StartUnitsAsync(units));
+        var logs = new LogCapture();
+        var bridge = await TestBridge.StartAsync(null, false, s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs), args.ToArray());
+        return new GreeRig(units, bridge, logs);
+    }
+
+    /// <summary>Starts <paramref name="units"/>, each on UDP 7000 of a loopback address of its own; returns the bridge
+    /// arguments that make it scan each by unicast.</summary>
+    public static async Task<List<string>> StartUnitsAsync(SimulatedGreeAc[] units)
+    {
+        var args = new List<string>();
         for (var i = 0; i < units.Length; i++)
         {
             await units[i].StartAsync(TuyaRig.NewAddress(), 7000);
             args.Add($"--Discovery:Gree:ScanTargets:{i}={units[i].EndPoint}");
         }
-        var logs = new LogCapture();
-        var bridge = await TestBridge.StartAsync(null, false, s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs), args.ToArray());
-        return new GreeRig(units, bridge, logs);
+        return args;
     }
 
     public Device Device(string id) => Registry.All().Single(d => d.Id == id);

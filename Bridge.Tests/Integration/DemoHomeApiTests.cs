@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Bridge.Protocols.Tuya;
 using Bridge.Service.Security;
+using Bridge.Simulator.Tuya;
 
 namespace Bridge.Tests.Integration;
 
@@ -19,7 +21,7 @@ public sealed class DemoHomeApiTests(DemoBridgeFixture fixture) : IClassFixture<
         JsonAssert.Ok(reply);
         var devices = ById(reply.GetProperty("devices"));
         var kinds = devices.Values.Select(d => d.GetProperty("kind").GetString()).ToList();
-        Assert.Equal(5, kinds.Count(k => k == "light")); // two MQTT lamps, two Yeelight bulbs, a Xiaomi lamp
+        Assert.Equal(6, kinds.Count(k => k == "light")); // two MQTT lamps, two Yeelight bulbs, a Xiaomi lamp, a Tuya bulb
         Assert.Contains("air_conditioner", kinds);
         Assert.Contains("water_heater", kinds);
         Assert.Contains("plug", kinds);
@@ -82,6 +84,18 @@ public sealed class DemoHomeApiTests(DemoBridgeFixture fixture) : IClassFixture<
         JsonAssert.Ok(half);
         Assert.Equal(24.5, half.GetProperty("state").GetProperty("target_temperature").GetDouble());
         Assert.Equal("cool", half.GetProperty("state").GetProperty("mode").GetString());
+    }
+
+    [Fact]
+    public async Task Dims_the_tuya_bulb_with_the_state_it_pushed()
+    {
+        await using var client = await Bridge.ConnectAsync();
+        var reply = await client.RequestAsync(new { op = "set", device = "tuya-" + TuyaDemo.BulbDevId, state = new { power = "on", brightness = 30 } });
+        JsonAssert.Ok(reply);
+        Assert.Equal(("on", 30), (reply.GetProperty("state").GetProperty("power").GetString(), reply.GetProperty("state").GetProperty("brightness").GetInt32()));
+        var bulb = Bridge.Home.Lan.OfType<SimulatedTuyaDevice>().Single();
+        Assert.Equal(TuyaDpValue.Of(300), bulb.Snapshot()["22"]);
+        Assert.Equal(TuyaDpValue.Of(true), bulb.Snapshot()["20"]);
     }
 
     [Fact]

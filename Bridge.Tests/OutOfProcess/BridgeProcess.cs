@@ -31,6 +31,8 @@ public sealed partial class BridgeProcess : IAsyncDisposable
     /// <summary>The demo's <c>Console: http://…/#token=…</c> address.</summary>
     public string? ConsoleUrl { get; private set; }
     public int ExitCode => _process.ExitCode;
+    /// <summary>The bridge's own process (its CPU time, for the idle benchmarks).</summary>
+    public Process Process => _process;
 
     private void Take(string? line)
     {

@@ -1,3 +1,4 @@
+using Bridge.Protocols.Mqtt;
 using Bridge.Service.Mqtt;
 
 namespace Bridge.Tests.Service;

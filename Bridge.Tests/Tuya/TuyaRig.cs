@@ -57,10 +57,23 @@ public sealed class TuyaRig : IAsyncDisposable
 
     public static async Task<TuyaRig> StartAsync(SimulatedTuyaDevice[] devices, params string[] extra)
     {
+        var (args, plain, encrypted, info) = await StartDevicesAsync(devices);
+        args.AddRange(extra);
+        var logs = new LogCapture();
+        var bridge = await TestBridge.StartAsync(null, false, s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs), args.ToArray());
+        // The devices' first broadcast went out before the bridge listened; real devices repeat it every few seconds.
+        foreach (var d in devices) await d.BroadcastAsync();
+        return new TuyaRig(devices, bridge, plain, encrypted, info, logs);
+    }
+
+    /// <summary>Starts <paramref name="devices"/>, each on a loopback address of its own, broadcasting to (or answering
+    /// REQ_DEVINFO towards) free discovery ports; returns the bridge arguments that make it hear them there.</summary>
+    public static async Task<(List<string> Args, int PlainPort, int EncryptedPort, int DeviceInfoPort)> StartDevicesAsync(SimulatedTuyaDevice[] devices)
+    {
         var plain = YeelightRig.FreeUdpPort();
         var encrypted = YeelightRig.FreeUdpPort();
         var info = YeelightRig.FreeUdpPort();
-        var args = new List<string>(extra)
+        var args = new List<string>
         {
             "--Discovery:BeaconPort=0", $"--Discovery:Tuya:PlainPort={plain}", $"--Discovery:Tuya:EncryptedPort={encrypted}", $"--Discovery:Tuya:DeviceInfoPort={info}",
         };
@@ -72,11 +85,7 @@ public sealed class TuyaRig : IAsyncDisposable
             await d.StartAsync(NewAddress(), 6668);
             if (d.AnswersOnlyDeviceInfo) args.Add($"--Discovery:Tuya:DeviceInfoTargets:{i++}={d.Address}:{d.DeviceInfoPort}");
         }
-        var logs = new LogCapture();
-        var bridge = await TestBridge.StartAsync(null, false, s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs), args.ToArray());
-        // The devices' first broadcast went out before the bridge listened; real devices repeat it every few seconds.
-        foreach (var d in devices) await d.BroadcastAsync();
-        return new TuyaRig(devices, bridge, plain, encrypted, info, logs);
+        return (args, plain, encrypted, info);
     }
 
     /// <summary>Waits, on the registry's own events, until <paramref name="condition"/> holds.</summary>

@@ -1,6 +1,5 @@
 using Bridge.Protocols.Api;
 using Bridge.Protocols.Model;
-using Bridge.Service.Commands;
 using Bridge.Service.Devices;
 
 namespace Bridge.Service.Drivers.Gree;

@@ -1,6 +1,5 @@
 using Bridge.Protocols.Api;
 using Bridge.Protocols.Gree;
-using Bridge.Service.Commands;
 
 namespace Bridge.Service.Drivers.Gree;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using Bridge.Protocols.Api;
 using Bridge.Protocols.Miio;
 using Bridge.Protocols.Model;
-using Bridge.Service.Commands;
 using Bridge.Service.Devices;
 
 namespace Bridge.Service.Drivers.Miio;

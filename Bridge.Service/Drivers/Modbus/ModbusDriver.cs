@@ -1,7 +1,6 @@
 using Bridge.Protocols.Api;
 using Bridge.Protocols.Model;
 using Bridge.Protocols.Modbus;
-using Bridge.Service.Commands;
 using Bridge.Service.Devices;
 using Bridge.Service.Serial;
 

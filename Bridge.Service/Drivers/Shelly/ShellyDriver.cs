@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Bridge.Protocols.Model;
-using Bridge.Service.Commands;
 using Bridge.Service.Devices;
 
 namespace Bridge.Service.Drivers.Shelly;

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Bridge.Protocols.Shelly;
-using Bridge.Service.Commands;
 using Bridge.Service.Mqtt;
 using Bridge.Service.Security;
 

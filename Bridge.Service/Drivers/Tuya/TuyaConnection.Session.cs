@@ -84,7 +84,7 @@ public sealed partial class TuyaConnection
             _events.Connected(this, first!);
             return await KeepAsync(inbox.Reader, ct).ConfigureAwait(false);
         }
-        catch (Commands.CommandFailedException)
+        catch (CommandFailedException)
         {
             // Writing failed: reset before the device said anything is the app holding it.
             return heard || IsOpen(socket) ? TuyaFailure.None : TuyaFailure.AppHoldsConnection;

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Bridge.Protocols.Tuya;
-using Bridge.Service.Commands;
 
 namespace Bridge.Service.Drivers.Tuya;
 

@@ -17,7 +17,8 @@ public sealed class TuyaModule : IProtocolModule
         .Hosted<TuyaDevices>()
         .Driver<TuyaDriver>()
         .UdpDiscovery<TuyaLanDiscovery>()
-        .Adopter<TuyaAdopter>();
+        .Adopter<TuyaAdopter>()
+        .Demo<TuyaDemoDevices>();
 
     private static IEnumerable<string> ValidateStatic(StaticLanDevicesOptions o)
     {

@@ -4,7 +4,6 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Bridge.Protocols.Yeelight;
-using Bridge.Service.Commands;
 
 namespace Bridge.Service.Drivers.Yeelight;
 

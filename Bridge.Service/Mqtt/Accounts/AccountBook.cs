@@ -13,13 +13,13 @@ public sealed class AccountBook
     private readonly DeviceAccounts _devices;
     private readonly IReadOnlyDictionary<string, IMqttDeviceRights> _protocols;
     private readonly ISecretStore _secrets;
-    private readonly MqttOptions _options;
+    private readonly BrokerAccountOptions _options;
     private readonly ILogger<AccountBook> _log;
     private readonly Lock _gate = new();
     private IReadOnlyList<BrokerAccount>? _byHand;
     private volatile FrozenDictionary<string, BrokerAccount> _accounts = FrozenDictionary<string, BrokerAccount>.Empty;
 
-    public AccountBook(DeviceAccounts devices, IEnumerable<IMqttDeviceRights> protocols, ISecretStore secrets, IOptions<MqttOptions> options, ILogger<AccountBook> log)
+    public AccountBook(DeviceAccounts devices, IEnumerable<IMqttDeviceRights> protocols, ISecretStore secrets, IOptions<BrokerAccountOptions> options, ILogger<AccountBook> log)
     {
         _devices = devices;
         _protocols = protocols.ToDictionary(p => p.Protocol, StringComparer.Ordinal);

@@ -6,15 +6,15 @@ namespace Bridge.Service.Mqtt.Accounts;
 public static class AccountServices
 {
     /// <summary>Broker accounts: the device accounts (<see cref="DeviceAccounts"/>, for adopters and
-    /// provisioners), the book the broker checks, the broker's access control, and where <c>/metrics</c>
-    /// is served. Protocols add their <see cref="IMqttDeviceRights"/> in their modules (<c>MqttRights&lt;T&gt;()</c>).</summary>
+    /// provisioners), the book the broker checks and the broker's access control. Protocols add their <see cref="IMqttDeviceRights"/> in their modules (<c>MqttRights&lt;T&gt;()</c>).</summary>
     public static IServiceCollection AddBrokerAccounts(this IServiceCollection services, IConfiguration config)
     {
+        // Validated with the rest of Mqtt:* by the MQTT options.
+        services.AddOptions<BrokerAccountOptions>().BindConfiguration(BrokerAccountOptions.Section);
         services.AddSingleton<DeviceAccounts>();
         services.AddSingleton<AccountBook>();
         services.AddSingleton<BrokerAccessControl>();
         services.AddSingleton<IStartupCheck, AccountBookCheck>();
-        services.AddValidatedOptions<Metrics.MetricsOptions>(config, Metrics.MetricsOptions.Section, o => o.Validate());
         return services;
     }
 
@@ -26,7 +26,7 @@ public static class AccountServices
 
         public void Collect(IServiceProvider services, List<string> problems)
         {
-            if (services.GetRequiredService<IOptions<MqttOptions>>().Value.Embedded)
+            if (services.GetRequiredService<IOptions<BrokerAccountOptions>>().Value.Embedded)
                 services.GetRequiredService<AccountBook>().Load(problems);
         }
     }

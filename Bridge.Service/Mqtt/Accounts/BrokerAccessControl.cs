@@ -1,3 +1,4 @@
+using Bridge.Protocols.Mqtt;
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Net;
@@ -13,7 +14,7 @@ namespace Bridge.Service.Mqtt.Accounts;
 /// MQTT's reason codes and are logged once per address or account per <see cref="RefusalLog.Window"/>,
 /// never with a password. The bridge's own in-process link is recognised by <see cref="BridgeSession"/>,
 /// which no network client can present.</summary>
-public sealed class BrokerAccessControl(AccountBook book, IOptions<MqttOptions> options, TimeProvider time, ILogger<BrokerAccessControl> log)
+public sealed class BrokerAccessControl(AccountBook book, IOptions<BrokerAccountOptions> options, TimeProvider time, ILogger<BrokerAccessControl> log)
 {
     /// <summary>The session items the in-process link injects its messages with.</summary>
     public static readonly IDictionary BridgeSession = new Hashtable();

@@ -1,3 +1,4 @@
+using Bridge.Protocols.Mqtt;
 using System.Buffers;
 
 namespace Bridge.Service.Mqtt.Accounts;

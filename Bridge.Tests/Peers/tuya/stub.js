@@ -2,6 +2,7 @@
 // One JSON request on stdin: {port (0: any free one), id, key, state}; prints {"ready":true,"port":n} once listening, then one
 // line {"state":{...}} after every change a client makes. Ends when stdin closes.
 'use strict';
+const net = require('net');
 const TuyaStub = require('@tuyapi/stub');
 
 async function main() {
@@ -22,7 +23,12 @@ async function main() {
     process.stdout.write(JSON.stringify({ state: stub.getState() }) + '\n');
     return result;
   };
-  stub.startServer(r.port);
+  // The stub takes port 0 for "unset" and listens on 6668, where the simulator's devices of other
+  // tests listen too: ask the system for a free port instead.
+  const port = r.port || await new Promise(resolve => {
+    const probe = net.createServer().listen(0, () => { const p = probe.address().port; probe.close(() => resolve(p)); });
+  });
+  stub.startServer(port);
   stub.server.on('listening', () => process.stdout.write(JSON.stringify({ ready: true, port: stub.server.address().port }) + '\n'));
   process.stdin.on('end', () => { stub.shutdown(); process.exit(0); });
 }

@@ -1,4 +1,4 @@
-namespace Bridge.Service.Mqtt;
+namespace Bridge.Protocols.Mqtt;
 
 /// <summary>MQTT topic-filter matching (<c>+</c> one level, <c>#</c> the rest).</summary>
 public static class TopicFilter

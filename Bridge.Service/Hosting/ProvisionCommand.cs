@@ -4,10 +4,10 @@ using System.Text;
 using System.Text.Json;
 using Bridge.Service.Api;
 using Bridge.Service.Data;
-using Bridge.Service.Hosting;
+using Bridge.Service.Provisioning;
 using Bridge.Service.Security;
 
-namespace Bridge.Service.Provisioning;
+namespace Bridge.Service.Hosting;
 
 /// <summary><c>provision --method improv|softap --target T --ssid SSID --password-file FILE
 /// [--pop-file FILE]</c>: asks the bridge running on this machine to provision a device (op

@@ -1,6 +1,6 @@
 using Bridge.Protocols.Api;
 
-namespace Bridge.Service.Commands;
+namespace Bridge.Service.Drivers;
 
 /// <summary>Why a command failed, in the API's terms.</summary>
 public sealed record CommandFailure(string Code, string Message)
