@@ -1,3 +1,4 @@
+using Bridge.Service.Devices;
 using Bridge.Service.Api;
 using Bridge.Service.StartupChecks;
 

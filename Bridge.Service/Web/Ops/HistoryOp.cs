@@ -1,3 +1,4 @@
+using Bridge.Service.Devices;
 using Bridge.Protocols.Api;
 using Bridge.Service.Security;
 

@@ -1,7 +1,6 @@
 using Bridge.Protocols.Model;
-using Bridge.Service.Devices;
 
-namespace Bridge.Service.Web;
+namespace Bridge.Service.Devices;
 
 /// <summary>The last hours of each device's <c>current_temperature</c>, in memory and bounded, for the
 /// console's sparklines: one point per <see cref="Bucket"/> (the last value in it), at most
