@@ -22,8 +22,7 @@ namespace Bridge.Service.Drivers.Miio;
 /// alone until it is adopted again.</summary>
 public sealed partial class MiioDevices(
     DeviceRegistry registry,
-    ProfileCatalog profiles,
-    IOptions<DevicesOptions> devicesOptions,
+    ProfileMatcher profiles,
     IOptions<MiioOptions> options,
     IOptions<StaticLanDevicesOptions> statics,
     DiscoveredDevices discovered,
@@ -176,12 +175,8 @@ public sealed partial class MiioDevices(
     }
 
     /// <summary>The profile for a device: <c>Devices:Assign</c>, else the one whose <c>match.model</c> names its model.</summary>
-    public DeviceProfile? PickProfile(string id, string? model)
-    {
-        if (devicesOptions.Value.Assign.TryGetValue(id, out var assigned) && profiles.Find(assigned) is { Driver: Protocol } p) return p;
-        if (model is null) return null;
-        return profiles.ForDriver(Protocol).Where(pr => MiioMapping.Matches(pr, model)).OrderByDescending(pr => pr.Priority).FirstOrDefault();
-    }
+    public DeviceProfile? PickProfile(string id, string? model) =>
+        profiles.Pick(Protocol, id, profile => model is not null && MiioMapping.Matches(profile, model));
 
     internal static void EmptyParams(System.Text.Json.Utf8JsonWriter w)
     {
