@@ -13,7 +13,7 @@ public interface IBridgeRoute
     ValueTask SendAsync(byte[] envelope, CancellationToken ct);
 
     /// <summary>As above for a client's frame already in its envelope; the route releases it.</summary>
-    ValueTask SendAsync(Links.RelayedFrame envelope, CancellationToken ct);
+    ValueTask SendAsync(RelayedFrame envelope, CancellationToken ct);
 
     /// <summary>Queues an envelope without waiting; false when the queue is full or closed.</summary>
     bool TrySend(byte[] envelope);

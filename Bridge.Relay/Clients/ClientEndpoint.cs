@@ -1,6 +1,7 @@
+using Bridge.Relay.Admission;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Backplane;
-using Bridge.Relay.Hosting;
+using Bridge.Relay.Settings;
 using Bridge.Relay.Links;
 using Bridge.Relay.Metrics;
 using Microsoft.Extensions.Options;

@@ -4,7 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Backplane;
-using Bridge.Relay.Hosting;
+using Bridge.Relay.Settings;
 using Bridge.Relay.Links;
 using Bridge.Relay.Metrics;
 using Bridge.Runtime.WebSockets;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Bridge.Protocols.Net;
-using Bridge.Relay.Hosting;
+using Bridge.Relay.Settings;
 using Bridge.Relay.Metrics;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using Bridge.Relay.Hosting;
+using Bridge.Relay.Settings;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Relay.Clients;

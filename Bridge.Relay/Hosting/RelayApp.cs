@@ -1,3 +1,5 @@
+using Bridge.Relay.Admission;
+using Bridge.Relay.Settings;
 using System.Net;
 using System.Text;
 using Bridge.Relay.Backplane;

@@ -6,7 +6,7 @@ using System.Text;
 using System.Threading.Channels;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Backplane;
-using Bridge.Relay.Hosting;
+using Bridge.Relay.Settings;
 using Bridge.Relay.Metrics;
 using Bridge.Runtime.WebSockets;
 

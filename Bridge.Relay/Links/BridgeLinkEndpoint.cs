@@ -1,10 +1,10 @@
+using Bridge.Relay.Admission;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Backplane;
-using Bridge.Relay.Clients;
-using Bridge.Relay.Hosting;
+using Bridge.Relay.Settings;
 using Bridge.Relay.Metrics;
 using Microsoft.Extensions.Options;
 using Bridge.Runtime.WebSockets;

@@ -1,3 +1,4 @@
+using Bridge.Relay.Backplane;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Bridge.Runtime.Metrics;

@@ -45,7 +45,7 @@ public sealed class KeyedTokenBucketsTests
     [Fact]
     public void Fresh_IPv6_addresses_from_one_prefix_share_one_handshake_allowance()
     {
-        var options = Microsoft.Extensions.Options.Options.Create(new Bridge.Relay.Hosting.RelayOptions
+        var options = Microsoft.Extensions.Options.Options.Create(new Bridge.Relay.Settings.RelayOptions
         {
             HandshakesPerSecondPerAddress = 1, HandshakeBurstPerAddress = 3,
         });

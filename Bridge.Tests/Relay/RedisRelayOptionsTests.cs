@@ -1,4 +1,5 @@
 using Bridge.Relay.Hosting;
+using Bridge.Relay.Settings;
 
 namespace Bridge.Tests.Relay;
 

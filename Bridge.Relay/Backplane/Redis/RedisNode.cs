@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Bridge.Relay.Hosting;
+using Bridge.Relay.Settings;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

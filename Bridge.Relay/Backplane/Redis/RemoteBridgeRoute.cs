@@ -21,7 +21,7 @@ internal sealed class RemoteBridgeRoute(string bridgeId, string owner, string se
     public ValueTask SendAsync(byte[] envelope, CancellationToken ct) =>
         publisher.PublishAsync(_inbox, NodeMessage.ForBridge(self, bridgeId, envelope), Lost, ct);
 
-    public ValueTask SendAsync(Links.RelayedFrame envelope, CancellationToken ct)
+    public ValueTask SendAsync(RelayedFrame envelope, CancellationToken ct)
     {
         // The node message is a copy of its own, so the pooled frame goes back at once.
         var message = NodeMessage.ForBridge(self, bridgeId, envelope.Memory.Span);

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Bridge.Relay.Links;
+namespace Bridge.Relay.Backplane;
 
 /// <summary>A frame waiting in a send queue: a pooled copy (back to the pool once sent) or an array
 /// of its own, and when the relay finished reading it (0 for the relay's own messages), so the send

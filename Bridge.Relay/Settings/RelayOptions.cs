@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Bridge.Relay.Hosting;
+namespace Bridge.Relay.Settings;
 
 /// <summary><c>Relay:*</c>. The relay listens on loopback by default: on the internet it sits behind
 /// a reverse proxy that terminates TLS (WeChat only connects to <c>wss://</c> hosts).</summary>

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Bridge.Relay.Hosting;
+using Bridge.Relay.Settings;
 using Microsoft.Extensions.Options;
 
-namespace Bridge.Relay.Clients;
+namespace Bridge.Relay.Admission;
 
 /// <summary>Caps open connections per remote address, so one host cannot take all of a node's sockets.</summary>
 public sealed class AddressLimiter(IOptions<RelayOptions> options)
