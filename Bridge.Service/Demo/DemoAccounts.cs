@@ -1,3 +1,4 @@
+using Bridge.Simulator.Home;
 using Bridge.Service.Mqtt.Accounts;
 using Bridge.Simulator;
 

@@ -1,3 +1,4 @@
+using Bridge.Simulator.Home;
 using Bridge.Service.Devices;
 using Bridge.Service.Mqtt;
 using Bridge.Simulator;

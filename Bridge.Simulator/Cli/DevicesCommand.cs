@@ -1,3 +1,4 @@
+using Bridge.Simulator.Home;
 namespace Bridge.Simulator.Cli;
 
 /// <summary><c>devices --mqtt mqtt://host:port [--scenario FILE | --lamps N | --bulbs N] [--accounts DIR] [--yeelight-multicast] [--mdns] [--fresh-tasmota N]</c>:

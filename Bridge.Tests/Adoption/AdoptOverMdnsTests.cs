@@ -1,3 +1,4 @@
+using Bridge.Simulator.Home;
 using System.Diagnostics;
 using Bridge.Service.Discovery;
 using Bridge.Service.Mqtt;

@@ -1,3 +1,4 @@
+using Bridge.Simulator.Home;
 using Bridge.Service.Mqtt;
 using Bridge.Service.Security;
 using Bridge.Simulator.Tasmota;
@@ -93,7 +94,7 @@ public sealed class ConsolePageTests(DemoBridgeFixture home, ConsoleBrowser chro
         await using var evil = new TasmotaLight("evil-1", name, "4C11AE0DEE01", colorTemperature: false);
         evil.SetState(power: false, dimmer: 10);
         // The embedded broker admits only accounts the bridge made, as it makes them for the demo's devices.
-        global::Bridge.Service.Demo.DemoAccounts.Give(new global::Bridge.Simulator.SimulatedHome([evil]),
+        global::Bridge.Service.Demo.DemoAccounts.Give(new global::Bridge.Simulator.Home.SimulatedHome([evil]),
             Bridge.App.Services.GetRequiredService<global::Bridge.Service.Mqtt.Accounts.DeviceAccounts>(),
             Bridge.App.Services.GetServices<global::Bridge.Service.Demo.IDemoDevices>());
         await evil.ConnectAsync("127.0.0.1", broker);

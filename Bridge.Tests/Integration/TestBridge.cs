@@ -1,3 +1,4 @@
+using Bridge.Simulator.Home;
 using Bridge.Service.Demo;
 using Bridge.Service.Hosting;
 using Bridge.Service.Security;

@@ -1,3 +1,4 @@
+using Bridge.Simulator.Home;
 using System.Text.Json;
 using Bridge.Simulator;
 using Bridge.Tests.Infrastructure;

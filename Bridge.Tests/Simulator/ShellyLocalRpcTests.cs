@@ -1,3 +1,4 @@
+using Bridge.Simulator.Home;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;

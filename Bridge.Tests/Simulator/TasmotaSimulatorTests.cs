@@ -1,3 +1,4 @@
+using Bridge.Simulator.Home;
 using System.Text.Json;
 using Bridge.Protocols.Tasmota;
 using Bridge.Simulator;

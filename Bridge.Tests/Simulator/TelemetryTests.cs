@@ -1,3 +1,4 @@
+using Bridge.Simulator.Home;
 using Bridge.Simulator;
 using Microsoft.Extensions.Time.Testing;
 

@@ -5,7 +5,7 @@ using Bridge.Simulator.Shelly;
 using Bridge.Simulator.Tasmota;
 using Bridge.Simulator.Yeelight;
 
-namespace Bridge.Simulator;
+namespace Bridge.Simulator.Home;
 
 /// <summary>A set of simulated devices that connect to one MQTT broker: the demo home, a scenario file's
 /// devices, or N lamps for load tests.</summary>
