@@ -48,12 +48,7 @@ public sealed class ShellyAdopter(
         var device = new IPEndPoint(found.Address, found.Port);
         var account = AccountFor(id);
         // Listen before the reboot, so a device quicker than this code is not missed.
-        var online = new TaskCompletionSource<Device>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnAvailability(Device d, bool up)
-        {
-            if (up && d.Id == id) online.TrySetResult(d);
-        }
-        registry.AvailabilityChanged += OnAvailability;
+        using var online = new OnlineWatch(registry, d => d.Id == id);
         var left = "untouched";
         try
         {
@@ -90,7 +85,7 @@ public sealed class ShellyAdopter(
             left = $"configured for the broker {broker} and told to reboot";
             try
             {
-                var adopted = await online.Task.WaitAsync(o.ConnectTimeout, time, ct).ConfigureAwait(false);
+                var adopted = await online.Online.WaitAsync(o.ConnectTimeout, time, ct).ConfigureAwait(false);
                 log.LogInformation("Adopted {DeviceId}: controlled over MQTT through {Broker}", id, broker);
                 return adopted;
             }
@@ -106,10 +101,6 @@ public sealed class ShellyAdopter(
         {
             log.LogWarning("Adopting {DeviceId} abandoned: the client went away; the device is left {State}", id, left);
             throw;
-        }
-        finally
-        {
-            registry.AvailabilityChanged -= OnAvailability;
         }
     }
 

@@ -67,13 +67,8 @@ public sealed class TasmotaAdopter(
             throw Fail(id, ErrorCodes.ProvisionFailed,
                 "the external broker needs an account and the bridge does not give a device its own: set Adopt:DeviceMqttUser and Adopt:DeviceMqttPassword to an account for devices. Nothing was changed on the device");
         var account = AccountFor(status);
-        var online = new TaskCompletionSource<Device>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnAvailability(Device d, bool up)
-        {
-            if (up && d.Id == id && d.Protocol == Protocol) online.TrySetResult(d);
-        }
         // Listen before sending, so a device quicker than this code is not missed.
-        registry.AvailabilityChanged += OnAvailability;
+        using var online = new OnlineWatch(registry, d => d.Id == id && d.Protocol == Protocol);
         var broker = $"{host}:{port}";
         var sent = false;
         try
@@ -92,7 +87,7 @@ public sealed class TasmotaAdopter(
             log.LogInformation("Adopting {DeviceId}: MQTT settings sent (broker {Broker}); it restarts and joins", id, broker);
             try
             {
-                var adopted = await online.Task.WaitAsync(o.ConnectTimeout, time, ct).ConfigureAwait(false);
+                var adopted = await online.Online.WaitAsync(o.ConnectTimeout, time, ct).ConfigureAwait(false);
                 log.LogInformation("Adopted {DeviceId}: controlled over MQTT through {Broker}", id, broker);
                 return adopted;
             }
@@ -114,10 +109,6 @@ public sealed class TasmotaAdopter(
         {
             log.LogWarning("Adopting {DeviceId} abandoned: the client went away; the device is left {State}", id, sent ? $"configured for the broker {broker}" : "untouched");
             throw;
-        }
-        finally
-        {
-            registry.AvailabilityChanged -= OnAvailability;
         }
     }
 
