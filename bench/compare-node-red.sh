@@ -15,6 +15,8 @@
 # Systems: node-red, bridge (runtime defaults), bridge-tc0 (DOTNET_TieredCompilation=0: no
 # background re-JIT competing for the cores), bridge-r2r (the same code published ReadyToRun,
 # runtime defaults: start-up and first calls run precompiled code, hot methods still tier up).
+# A bridge system followed by "+NAME=VALUE" (repeatable) runs with that extra environment;
+# "bridge@DIR" runs the build in DIR (another commit's output, for an A/B in one run).
 # --cold (bridge only): first, on the freshly started bridge, multi then single with only the
 # load generator's 500 warm-up commands each and no priming; then the primed runs as usual.
 # and reads the system's CPU time (utime+stime of its one process, /proc/<pid>/stat) before
@@ -45,7 +47,7 @@ while (($#)); do
         --repeat) REPEAT=$2; shift ;;
         --prime-count) PRIME_COUNT=$2; shift ;;
         --cold) COLD=1 ;;
-        -h|--help) sed -n '2,21p' "$SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "compare-node-red: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -221,10 +223,20 @@ context_switches() { # voluntary + involuntary, all threads of one process
     echo "$n"
 }
 
+thread_switches() { # pid file: "<thread name>\t<voluntary + involuntary>" per thread, to see which threads wake
+    local t name
+    for t in /proc/"$1"/task/*; do
+        # A thread may end between the listing and the read: skip it.
+        name=$(tr ' ' '_' 2>/dev/null <"$t/comm") || continue
+        awk -v name="$name" '/ctxt_switches/ {n += $2} END {print name "\t" n + 0}' "$t/status" 2>/dev/null || true
+    done >"$2"
+}
+
 run_scenario() { # system scenario connections inflight count [loadgen args...]
     local system=$1 scenario=$2 k=$3 c=$4 n=$5 sys0 sys1 mq0 mq1 lamps0 lamps1 all0 all1 ctx0 ctx1 t0 t1 rc out
     sys0=$(cpu_ticks "$SYS_PID"); mq0=$(cpu_ticks "$MOSQUITTO_PID"); lamps0=$(cpu_ticks "$LAMPS_PID")
     ctx0=$(context_switches "$SYS_PID")
+    thread_switches "$SYS_PID" "$WORK/threads0"
     all0=$(machine_busy_ticks); t0=$(date +%s.%N)
     shift 5
     local extra=("$@") load
@@ -244,6 +256,7 @@ sys.exit(r.returncode)' "$WORK/loadgen.cpu" timeout "$LOADGEN_TIMEOUT" dotnet "$
     t1=$(date +%s.%N); all1=$(machine_busy_ticks)
     sys1=$(cpu_ticks "$SYS_PID"); mq1=$(cpu_ticks "$MOSQUITTO_PID"); lamps1=$(cpu_ticks "$LAMPS_PID")
     ctx1=$(context_switches "$SYS_PID")
+    thread_switches "$SYS_PID" "$WORK/threads1"
     if [[ $rc -ne 0 || -z $out ]]; then
         log "$system $scenario: load generator exit $rc"
         tail -5 "$WORK/loadgen.err" >&2
@@ -251,9 +264,18 @@ sys.exit(r.returncode)' "$WORK/loadgen.cpu" timeout "$LOADGEN_TIMEOUT" dotnet "$
     fi
     python3 - "$system" "$scenario" "$k" "$c" "$CLK_TCK" "$rc" "$out" "$((sys1 - sys0))" "$((mq1 - mq0))" \
         "$((lamps1 - lamps0))" "$(cat "$WORK/loadgen.cpu" 2>/dev/null || echo 0)" "$((all1 - all0))" \
-        "$(echo "$t1 - $t0" | bc)" "$((ctx1 - ctx0))" "$load" >>"$RESULTS" <<'EOF'
-import json, sys
-system, scenario, k, c, clk, rc, line, sys_t, mq_t, lamps_t, loadgen_s, all_t, wall, ctx, load = sys.argv[1:]
+        "$(echo "$t1 - $t0" | bc)" "$((ctx1 - ctx0))" "$load" "$WORK/threads0" "$WORK/threads1" >>"$RESULTS" <<'EOF'
+import collections, json, sys
+system, scenario, k, c, clk, rc, line, sys_t, mq_t, lamps_t, loadgen_s, all_t, wall, ctx, load, threads0, threads1 = sys.argv[1:]
+def by_name(path):
+    # Threads that ended or began during the run count from zero; names group the pool's workers.
+    n = collections.Counter()
+    for row in open(path):
+        name, _, count = row.rstrip("\n").partition("\t")
+        if count: n[name] += int(count)
+    return n
+switches = by_name(threads1)
+switches.subtract(by_name(threads0))
 clk = int(clk)
 r = json.loads(line.strip().splitlines()[-1]) if line.strip() else {}
 cpu_s = int(sys_t) / clk
@@ -263,6 +285,7 @@ out = {"system": system, "scenario": scenario, "connections": int(k), "inflight"
        "cpu_s": round(cpu_s, 3),
        "cpu_us_per_command": round(cpu_s * 1e6 / commands, 1) if commands else None,
        "context_switches_per_command": round(int(ctx) / commands, 2) if commands else None,
+       "context_switches_per_command_by_thread": {k: round(v / commands, 2) for k, v in switches.most_common() if v > 0} if commands else None,
        # Where the machine's CPU went during the run, in seconds: the broker, the lamps, the load
        # generator, and everything else on the machine (someone else's work skews a run).
        "cpu_s_broker": round(int(mq_t) / clk, 3), "cpu_s_lamps": round(int(lamps_t) / clk, 3),
@@ -282,12 +305,17 @@ print("  %s %s: %s/s p50 %s us p99 %s us, %s us CPU/command, errors %s | CPU s: 
 }
 
 for system in $SYSTEMS; do
-    case $system in
+    # "bridge-r2r+NAME=VALUE+…": the same system with extra environment (runtime knobs to compare).
+    IFS=+ read -r -a parts <<<"$system"
+    base=${parts[0]}
+    extra_env=("${parts[@]:1}")
+    case $base in
         node-red) start_node_red || die "Node-RED did not start" ;;
-        bridge) start_bridge "$SERVICE_DLL" || die "the bridge did not start" ;;
-        bridge-tc0) start_bridge "$SERVICE_DLL" DOTNET_TieredCompilation=0 || die "the bridge did not start" ;;
-        bridge-r2r) { publish_r2r && start_bridge "$WORK/r2r/Bridge.Service.dll"; } || die "the ReadyToRun bridge did not start" ;;
-        *) die "unknown system $system (node-red, bridge, bridge-tc0, bridge-r2r)" ;;
+        bridge) start_bridge "$SERVICE_DLL" "${extra_env[@]}" || die "the bridge did not start" ;;
+        bridge-tc0) start_bridge "$SERVICE_DLL" DOTNET_TieredCompilation=0 "${extra_env[@]}" || die "the bridge did not start" ;;
+        bridge@*) start_bridge "${base#bridge@}/Bridge.Service.dll" "${extra_env[@]}" || die "the bridge in ${base#bridge@} did not start" ;;
+        bridge-r2r) { publish_r2r && start_bridge "$WORK/r2r/Bridge.Service.dll" "${extra_env[@]}"; } || die "the ReadyToRun bridge did not start" ;;
+        *) die "unknown system $system (node-red, bridge, bridge-tc0, bridge-r2r, each optionally +NAME=VALUE…)" ;;
     esac
     node "$BENCH/wait-devices.js" --url "$SYS_URL" --token "$SYS_TOKEN" --count "$LAMPS" --timeout 60 >&2 \
         || die "$system does not list $LAMPS online lamps"

@@ -20,6 +20,7 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
     private readonly IMqttClient _client;
     private readonly string _clientId;
     private readonly TopicDispatcher _dispatcher;
+    private static readonly BrokerConnectionProvider Connections = new();
     private volatile TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _connected;
 
@@ -139,8 +140,10 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
             .WithTcpServer(o =>
             {
                 o.RemoteEndpoint = endPoint;
-                o.NoDelay = true;
+                o.StreamProvider = Connections;
             })
+            // A command's header and payload in one write: one segment for the broker to read, not two.
+            .WithoutPacketFragmentation()
             .WithClientId(_clientId)
             .WithCleanSession(true)
             .WithKeepAlivePeriod(_options.KeepAlive)

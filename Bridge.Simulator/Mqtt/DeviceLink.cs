@@ -31,6 +31,8 @@ internal sealed class DeviceLink : IAsyncDisposable
                 o.NoDelay = true;
                 o.StreamProvider = _streams;
             })
+            // One write a message, as device firmware sends it (MQTTnet would write header and payload apart).
+            .WithoutPacketFragmentation()
             .WithWillTopic(willTopic)
             .WithWillPayload(willPayload)
             .WithWillRetain(true)

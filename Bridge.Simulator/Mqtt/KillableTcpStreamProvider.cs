@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Bridge.Runtime.Sockets;
 using MQTTnet.Channel;
 
 namespace Bridge.Simulator.Mqtt;
@@ -24,7 +25,8 @@ internal sealed class KillableTcpStreamProvider : IMqttClientStreamProvider
             throw;
         }
         _socket = socket;
-        return new NetworkStream(socket, ownsSocket: true);
+        // Reads through one buffer: a burst of commands costs the device one socket read.
+        return new ReadAheadStream(new NetworkStream(socket, ownsSocket: true));
     }
 
     /// <summary>Resets the connection at once: linger 0 makes the close send RST, no MQTT DISCONNECT.</summary>
