@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Bridge.Protocols.Tasmota;
 
-namespace Bridge.Tests.Protocols;
+namespace Bridge.Tests.Protocols.Tasmota;
 
 public sealed class TasmotaDiscoveryConfigWriterTests
 {

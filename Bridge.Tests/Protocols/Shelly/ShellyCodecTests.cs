@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using Bridge.Protocols.Shelly;
 
-namespace Bridge.Tests.Protocols;
+namespace Bridge.Tests.Protocols.Shelly;
 
 public sealed class ShellyCodecTests
 {

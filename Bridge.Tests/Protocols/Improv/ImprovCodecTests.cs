@@ -1,7 +1,7 @@
 using System.Buffers;
 using Bridge.Protocols.Improv;
 
-namespace Bridge.Tests.Improv;
+namespace Bridge.Tests.Protocols.Improv;
 
 /// <summary>The Improv serial codec reproduces the worked bytes of the Improv spec (PROTOCOLS.md,
 /// Improv worked bytes) and reads what the reference firmwares send.</summary>

@@ -4,7 +4,7 @@ using Bridge.Protocols.Miio;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Bridge.Tests.Miio;
+namespace Bridge.Tests.Protocols.Miio;
 
 /// <summary>The miIO packet codec against a golden packet built by Debian's python3-miio 0.5.0.1
 /// (<c>miio.protocol.Message.build</c>), and hostile datagrams.</summary>

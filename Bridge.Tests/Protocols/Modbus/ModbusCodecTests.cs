@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using Bridge.Protocols.Modbus;
 
-namespace Bridge.Tests.Modbus;
+namespace Bridge.Tests.Protocols.Modbus;
 
 /// <summary>Golden bytes from PROTOCOLS.md §5 (worked transactions, slave 1).</summary>
 public sealed class ModbusCodecTests

@@ -1,7 +1,7 @@
 using System.Text;
 using Bridge.Protocols.Tasmota;
 
-namespace Bridge.Tests.Protocols;
+namespace Bridge.Tests.Protocols.Tasmota;
 
 public sealed class TasmotaCodecTests
 {

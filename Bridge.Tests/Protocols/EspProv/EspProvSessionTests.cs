@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Bridge.Protocols.EspProv;
 using Bridge.Protocols.EspProv.Messages;
 
-namespace Bridge.Tests.EspProv;
+namespace Bridge.Tests.Protocols.EspProv;
 
 /// <summary>The installer's and the device's sides of each security level, against each other:
 /// the handshake, then Wi-Fi settings both ways; a wrong proof of possession is refused.</summary>

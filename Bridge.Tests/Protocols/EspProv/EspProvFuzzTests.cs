@@ -3,7 +3,7 @@ using Bridge.Protocols.EspProv.Messages;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Bridge.Tests.EspProv;
+namespace Bridge.Tests.Protocols.EspProv;
 
 /// <summary>Whatever arrives — random bytes, cut messages, flipped bits — the provisioning codecs
 /// answer with an <see cref="EspProvException"/> (or a parsed message), never another exception,

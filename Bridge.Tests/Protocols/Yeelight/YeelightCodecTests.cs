@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using Bridge.Protocols.Yeelight;
 
-namespace Bridge.Tests.Yeelight;
+namespace Bridge.Tests.Protocols.Yeelight;
 
 /// <summary>The Yeelight codec against the bytes the specification gives (PROTOCOLS.md §6.2).</summary>
 public sealed class YeelightCodecTests

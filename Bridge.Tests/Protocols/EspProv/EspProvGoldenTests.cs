@@ -1,7 +1,7 @@
 using Bridge.Protocols.EspProv;
 using Bridge.Protocols.EspProv.Messages;
 
-namespace Bridge.Tests.EspProv;
+namespace Bridge.Tests.Protocols.EspProv;
 
 /// <summary>Wire bytes of the provisioning messages, written by hand from the field numbers in the
 /// protocol digest (ESP-IDF unified provisioning), and the ciphers against published vectors.</summary>

@@ -3,7 +3,7 @@ using Bridge.Protocols.Tuya;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Bridge.Tests.Tuya;
+namespace Bridge.Tests.Protocols.Tuya;
 
 /// <summary>Random, truncated and bit-flipped Tuya frames never make the codec throw and never pass
 /// its CRC, HMAC or GCM check; legal frames of every version survive a round trip.</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Bridge.Protocols.Model;
 
-namespace Bridge.Tests.Protocols;
+namespace Bridge.Tests.Protocols.Model;
 
 public sealed class ValueCheckTests
 {

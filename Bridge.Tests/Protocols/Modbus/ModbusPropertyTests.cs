@@ -3,7 +3,7 @@ using Bridge.Protocols.Modbus;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Bridge.Tests.Modbus;
+namespace Bridge.Tests.Protocols.Modbus;
 
 /// <summary>Random frames: every encoded frame decodes to itself; no input makes the decoder throw.</summary>
 public sealed class ModbusPropertyTests

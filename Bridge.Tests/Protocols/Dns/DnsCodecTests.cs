@@ -1,7 +1,7 @@
 using System.Net;
 using Bridge.Protocols.Dns;
 
-namespace Bridge.Tests.Dns;
+namespace Bridge.Tests.Protocols.Dns;
 
 /// <summary>The worked bytes of PROTOCOLS.md §1.10, and round trips.</summary>
 public sealed class DnsCodecTests

@@ -4,7 +4,7 @@ using Bridge.Service.Drivers;
 using Bridge.Service.Drivers.Modbus;
 using Bridge.Simulator.Modbus;
 
-namespace Bridge.Tests.Modbus;
+namespace Bridge.Tests.Protocols.Modbus;
 
 /// <summary>The shipped register maps: read blocks, scaling, signed values, and how changes become writes.</summary>
 public sealed class ModbusProfileMapTests

@@ -4,7 +4,7 @@ using Bridge.Protocols.Yeelight;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Bridge.Tests.Yeelight;
+namespace Bridge.Tests.Protocols.Yeelight;
 
 /// <summary>Random, truncated and hostile input never makes the Yeelight parsers throw; legal
 /// messages survive a round trip.</summary>

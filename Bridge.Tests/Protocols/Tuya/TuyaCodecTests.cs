@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using Bridge.Protocols.Tuya;
 
-namespace Bridge.Tests.Tuya;
+namespace Bridge.Tests.Protocols.Tuya;
 
 /// <summary>The Tuya codec against golden bytes made by npm <c>tuyapi</c> 7.7.1's own MessageParser
 /// and TuyaCipher (an implementation nobody here wrote), for a key with punctuation.</summary>

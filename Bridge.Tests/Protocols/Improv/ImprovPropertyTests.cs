@@ -3,7 +3,7 @@ using Bridge.Protocols.Improv;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Bridge.Tests.Improv;
+namespace Bridge.Tests.Protocols.Improv;
 
 /// <summary>Whatever arrives on the serial line, the Improv decoder neither throws nor loses a
 /// good packet: random bytes, log lines, cut packets and wrong checksums, split into reads at

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using Bridge.Protocols.EspProv;
 
-namespace Bridge.Tests.EspProv;
+namespace Bridge.Tests.Protocols.EspProv;
 
 /// <summary>SRP-6a with the group and hash as parameters: RFC 5054 Appendix B's vectors (SHA-1,
 /// 1024-bit group), and ESP-IDF's variant (SHA-512, 3072-bit group) against values computed with

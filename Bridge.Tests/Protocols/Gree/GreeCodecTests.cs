@@ -3,7 +3,7 @@ using Bridge.Protocols.Gree;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Bridge.Tests.Gree;
+namespace Bridge.Tests.Protocols.Gree;
 
 /// <summary>Gree's ciphers against golden packs made with Node's own crypto (OpenSSL, not the
 /// BCL), the envelope and inner messages, and hostile input.</summary>

@@ -4,7 +4,7 @@ using Bridge.Protocols.Dns;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Bridge.Tests.Dns;
+namespace Bridge.Tests.Protocols.Dns;
 
 /// <summary>Random, truncated, mutated and malicious packets: the reader never throws, never
 /// hangs, and allocates in proportion to the packet.</summary>

@@ -6,7 +6,7 @@ using Bridge.Protocols.Tasmota;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Bridge.Tests.Protocols;
+namespace Bridge.Tests.Protocols.Api;
 
 /// <summary>Parsers of network input never throw, whatever arrives.</summary>
 public sealed class ParserFuzzTests

@@ -1,7 +1,7 @@
 using Bridge.Protocols.Mqtt;
 using Bridge.Service.Mqtt;
 
-namespace Bridge.Tests.Service;
+namespace Bridge.Tests.Protocols.Mqtt;
 
 public sealed class TopicFilterTests
 {
