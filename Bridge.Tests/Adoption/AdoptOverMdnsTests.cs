@@ -5,9 +5,7 @@ using Bridge.Service.Mqtt;
 using Bridge.Service.Security;
 using Bridge.Simulator;
 using Bridge.Simulator.Mdns;
-using Bridge.Tests.Discovery;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

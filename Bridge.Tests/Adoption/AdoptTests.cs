@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Bridge.Service.Discovery;
 using Bridge.Service.Mqtt;
 using Bridge.Service.Security;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Adoption;

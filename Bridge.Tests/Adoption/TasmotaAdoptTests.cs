@@ -5,8 +5,6 @@ using Bridge.Service.Mqtt.Accounts;
 using Bridge.Service.Security;
 using Bridge.Simulator.Tasmota;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
-using Bridge.Tests.Mosquitto;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

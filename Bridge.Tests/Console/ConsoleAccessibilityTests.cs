@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Bridge.Service.Security;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace Bridge.Tests.Console;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace Bridge.Tests.Console;

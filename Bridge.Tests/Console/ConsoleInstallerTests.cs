@@ -2,7 +2,7 @@ using Bridge.Service.Discovery;
 using Bridge.Service.Security;
 using Bridge.Simulator.Improv;
 using Bridge.Tests.Adoption;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Provisioning;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

@@ -2,7 +2,7 @@ using Bridge.Simulator.Home;
 using Bridge.Service.Mqtt;
 using Bridge.Service.Security;
 using Bridge.Simulator.Tasmota;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 

@@ -1,6 +1,6 @@
 using Bridge.Service.Discovery;
 using Bridge.Service.Hosting;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Discovery;

@@ -1,5 +1,6 @@
 using Bridge.Service.Discovery;
 using Bridge.Simulator.Mdns;
+using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Yeelight;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Bridge.Service.Discovery;
 using Bridge.Simulator.Mdns;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Bridge.Service.Discovery;
 using Bridge.Service.Security;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

@@ -5,7 +5,6 @@ using System.Text.Json;
 using Bridge.Protocols.Dns;
 using Bridge.Service.Discovery;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

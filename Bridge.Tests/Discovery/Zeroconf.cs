@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Discovery;
 

@@ -5,7 +5,6 @@ using Bridge.Protocols.Gree;
 using Bridge.Protocols.Tuya;
 using Bridge.Service.Discovery;
 using Bridge.Service.Drivers.Gree;
-using Bridge.Tests.Integration;
 using Bridge.Tests.Tuya;
 using FsCheck;
 using FsCheck.Fluent;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Bridge.Protocols.Gree;
 using Bridge.Service.Drivers.Gree;
 using Bridge.Service.Security;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Tuya;
 using Microsoft.Extensions.DependencyInjection;
 

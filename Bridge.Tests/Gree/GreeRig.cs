@@ -2,7 +2,7 @@ using System.Net;
 using Bridge.Protocols.Gree;
 using Bridge.Service.Devices;
 using Bridge.Simulator.Gree;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Tuya;
 using Microsoft.Extensions.DependencyInjection;
 

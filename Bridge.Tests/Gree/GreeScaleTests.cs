@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Bridge.Service.Security;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
-using Bridge.Tests.OutOfProcess;
 using Bridge.Tests.Miio;
 using Bridge.Tests.Tuya;
 using Xunit.Abstractions;

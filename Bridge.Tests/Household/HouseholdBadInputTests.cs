@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Bridge.Service.Household;
 using Bridge.Service.Security;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Household;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Bridge.Service.Household;
-using Bridge.Tests.Integration;
-using Bridge.Tests.OutOfProcess;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Household;
 

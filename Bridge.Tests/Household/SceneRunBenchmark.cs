@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Bridge.Service.Security;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Bridge.Tests.Household;

@@ -1,7 +1,6 @@
 using Bridge.Service.Household;
 using Bridge.Service.Security;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Bridge.Protocols.Improv;
 using Bridge.Simulator.Improv;
-using Bridge.Tests.Serial;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Improv;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Integration;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Bridge.Protocols.Tuya;
 using Bridge.Service.Security;
 using Bridge.Simulator.Tuya;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Integration;
 

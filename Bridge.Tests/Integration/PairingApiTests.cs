@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Bridge.Service.Security;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -23,7 +24,7 @@ public sealed class PairingApiTests
     public async Task A_guesser_on_another_address_gets_429_while_the_installer_still_pairs()
     {
         await using var bridge = await TestBridge.StartAsync(null, true);
-        using var attacker = Relay.RawUpgrade.ClientFrom(System.Net.IPAddress.Parse("127.0.0.2"));
+        using var attacker = RawUpgrade.ClientFrom(System.Net.IPAddress.Parse("127.0.0.2"));
         var codes = bridge.App.Services.GetRequiredService<PairingCodes>();
         var wrong = codes.Current == "123456" ? "654321" : "123456";
         var statuses = new List<HttpStatusCode>();

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Bridge.Relay.Metrics;
 using Bridge.Simulator.LoadGen;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Relay;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.LoadGen;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Bridge.Service.Devices;
 using Bridge.Service.Security;
 using Bridge.Simulator.Miio;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Tuya;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -6,7 +6,7 @@ using Bridge.Service.Devices;
 using Bridge.Service.Drivers.Miio;
 using Bridge.Service.Security;
 using Bridge.Simulator.Miio;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Tuya;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,7 +3,7 @@ using System.Net;
 using Bridge.Protocols.Miio;
 using Bridge.Service.Discovery;
 using Bridge.Service.Drivers.Miio;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bridge.Protocols.Miio;
 using Bridge.Simulator.Miio;
-using Bridge.Tests.Serial;
+using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Tuya;
 
 namespace Bridge.Tests.Miio;

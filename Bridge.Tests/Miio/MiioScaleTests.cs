@@ -4,8 +4,6 @@ using Bridge.Service.Discovery;
 using Bridge.Service.Security;
 using Bridge.Simulator.Miio;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
-using Bridge.Tests.OutOfProcess;
 using Bridge.Tests.Tuya;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

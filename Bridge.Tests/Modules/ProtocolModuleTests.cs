@@ -9,7 +9,6 @@ using Bridge.Service.Modules;
 using Bridge.Service.Secrets;
 using Bridge.Service.Security;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -5,7 +5,6 @@ using Bridge.Service.Mqtt;
 using Bridge.Service.Mqtt.Accounts;
 using Bridge.Simulator.Tasmota;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

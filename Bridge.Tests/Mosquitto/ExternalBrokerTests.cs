@@ -2,7 +2,6 @@ using Bridge.Simulator.Home;
 using System.Text.Json;
 using Bridge.Simulator;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
 using MQTTnet;
 
 namespace Bridge.Tests.Mosquitto;

@@ -1,3 +1,5 @@
+using Bridge.Tests.Infrastructure;
+
 namespace Bridge.Tests.OutOfProcess;
 
 /// <summary>The bridge's command line as a user types it: help, typos and exit codes, out of process.

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.OutOfProcess;
 

@@ -1,7 +1,6 @@
 using Bridge.Protocols.Tuya;
 using Bridge.Tests.Gree;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
 using Bridge.Tests.Miio;
 using Bridge.Tests.Tuya;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Bridge.Simulator.SoftAp;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Provisioning;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Bridge.Protocols.Improv;
 using Bridge.Simulator.Improv;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Provisioning;
 

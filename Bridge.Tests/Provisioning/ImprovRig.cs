@@ -3,8 +3,7 @@ using Bridge.Service.Mqtt;
 using Bridge.Service.Security;
 using Bridge.Simulator.Improv;
 using Bridge.Simulator.Tasmota;
-using Bridge.Tests.Integration;
-using Bridge.Tests.Serial;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Bridge.Simulator.Improv;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Bridge.Tests.Provisioning;

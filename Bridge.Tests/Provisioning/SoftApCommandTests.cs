@@ -1,5 +1,5 @@
 using Bridge.Simulator.Cli;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Provisioning;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Bridge.Tests.Provisioning;

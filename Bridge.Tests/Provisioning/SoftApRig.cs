@@ -4,7 +4,8 @@ using Bridge.Service.Security;
 using Bridge.Simulator.Improv;
 using Bridge.Simulator.SoftAp;
 using Bridge.Simulator.Tasmota;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Adoption;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

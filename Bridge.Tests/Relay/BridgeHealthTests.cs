@@ -1,3 +1,5 @@
+using Bridge.Tests.Infrastructure;
+
 namespace Bridge.Tests.Relay;
 
 public sealed class BridgeHealthTests
@@ -8,8 +10,8 @@ public sealed class BridgeHealthTests
         await using var relay = await TestRelay.StartAsync();
         await using var bridge = await RelayedBridge.StartAsync(relay.Url);
         await bridge.WaitConnectedAsync();
-        await using (var client = await Integration.ApiClient.ConnectAsync(relay.ClientUrl(bridge.App.BridgeId), bridge.Token()))
-            Integration.JsonAssert.Ok(await client.RequestAsync(new { op = "ping" }));
+        await using (var client = await ApiClient.ConnectAsync(relay.ClientUrl(bridge.App.BridgeId), bridge.Token()))
+            JsonAssert.Ok(await client.RequestAsync(new { op = "ping" }));
         using var http = new HttpClient();
         var root = bridge.Url.Replace("ws://", "http://").Replace("/api/v1/ws", "");
         Assert.Equal("ok\n", await http.GetStringAsync(root + "/healthz"));

@@ -2,6 +2,7 @@ using System.Text;
 using Bridge.Protocols.Relay;
 using Bridge.Service.Relay;
 using Bridge.Service.Security;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Relay;
@@ -16,7 +17,7 @@ public sealed class BridgeReverifiesTests
         await using var relay = await FakeRelay.StartAsync();
         await using var bridge = await RelayedBridge.StartAsync(relay.Url);
         await bridge.WaitConnectedAsync();
-        await using var other = await Integration.TestBridge.StartAsync();
+        await using var other = await TestBridge.StartAsync();
 
         var refusals = new[] { "", "garbage", other.Token(TokenScope.Admin), bridge.App.MintToken("old", TokenScope.Admin, TimeSpan.FromSeconds(-1)) };
         for (var i = 0; i < refusals.Length; i++)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Relay;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
 
 namespace Bridge.Tests.Relay;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Relay;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Bridge.Relay.Backplane;
 using Bridge.Service.Security;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Relay;

@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Metrics;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Relay;
 

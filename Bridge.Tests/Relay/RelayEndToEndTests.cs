@@ -1,6 +1,6 @@
 using System.Net;
 using Bridge.Service.Security;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Relay;
 

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using Bridge.Protocols.Relay;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Relay;
 

@@ -4,7 +4,7 @@ using System.Text;
 using Bridge.Relay.Backplane;
 using Bridge.Service.Relay;
 using Bridge.Service.Security;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

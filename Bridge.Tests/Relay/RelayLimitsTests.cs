@@ -6,7 +6,7 @@ using System.Text.Json;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Metrics;
 using Bridge.Service.Hosting;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Relay;

@@ -1,6 +1,4 @@
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
-using Bridge.Tests.OutOfProcess;
 
 namespace Bridge.Tests.Relay;
 

@@ -1,5 +1,5 @@
 using Bridge.Service.Secrets;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Bridge.Protocols.Model;
 using Bridge.Protocols.Modbus;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.Tests.Serial;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Bridge.Protocols.Modbus;
 using Bridge.Simulator.Modbus;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Bridge.Tests.Serial;

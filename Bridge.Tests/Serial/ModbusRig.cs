@@ -1,6 +1,6 @@
 using Bridge.Protocols.Model;
 using Bridge.Simulator.Modbus;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Serial;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Bridge.Protocols.Modbus;
 using Bridge.Simulator.Cli;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Serial;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Bridge.Protocols.Model;
 using Bridge.Simulator.Modbus;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Serial;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Bridge.Protocols.Tuya;
 using Bridge.Service.Security;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Tuya;

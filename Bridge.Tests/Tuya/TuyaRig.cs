@@ -2,7 +2,7 @@ using System.Net;
 using Bridge.Protocols.Tuya;
 using Bridge.Service.Devices;
 using Bridge.Simulator.Tuya;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Yeelight;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,8 +3,6 @@ using Bridge.Protocols.Tuya;
 using Bridge.Service.Security;
 using Bridge.Simulator.Tuya;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
-using Bridge.Tests.OutOfProcess;
 using Bridge.Tests.Miio;
 using Xunit.Abstractions;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Bridge.Service.Security;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Tuya;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Bridge.Service.Discovery;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Yeelight;

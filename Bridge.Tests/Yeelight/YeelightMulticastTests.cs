@@ -1,7 +1,6 @@
 using System.Net;
 using Bridge.Service.Discovery;
-using Bridge.Tests.Discovery;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

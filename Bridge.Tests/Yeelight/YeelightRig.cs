@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Bridge.Service.Devices;
 using Bridge.Simulator.Yeelight;
-using Bridge.Tests.Integration;
+using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Yeelight;

@@ -5,7 +5,7 @@ using Bridge.Service.Security;
 using Bridge.Simulator;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bridge.Tests.Integration;
+namespace Bridge.Tests.Infrastructure;
 
 /// <summary>The real bridge host in-process: embedded broker on a free port, API on a free port,
 /// a fresh data directory, and (with --demo) the simulated home.</summary>

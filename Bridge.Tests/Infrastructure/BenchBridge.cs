@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Integration;
 
-namespace Bridge.Tests.OutOfProcess;
+namespace Bridge.Tests.Infrastructure;
 
 /// <summary>The bridge in a process of its own, as a user runs it, for the idle benchmarks: its CPU time is then
 /// the bridge's alone, apart from the simulated devices and the test that stay in this process. An install token

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 
-namespace Bridge.Tests.Integration;
+namespace Bridge.Tests.Infrastructure;
 
 /// <summary>A real WebSocket client of the local API, as a mini-program would use it.</summary>
 public sealed class ApiClient : IAsyncDisposable

@@ -1,8 +1,7 @@
 using Bridge.Service.Relay;
-using Bridge.Tests.Integration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bridge.Tests.Relay;
+namespace Bridge.Tests.Infrastructure;
 
 /// <summary>Demo bridges linked to a relay, with fast redialling so tests do not wait on back-off.</summary>
 public static class RelayedBridge

@@ -1,7 +1,7 @@
 using Bridge.Relay.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bridge.Tests.Relay;
+namespace Bridge.Tests.Infrastructure;
 
 /// <summary>A real relay node in-process on a free loopback port.</summary>
 public sealed class TestRelay : IAsyncDisposable

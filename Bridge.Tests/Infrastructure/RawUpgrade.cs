@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Bridge.Tests.Relay;
+namespace Bridge.Tests.Infrastructure;
 
 /// <summary>A WebSocket upgrade written by hand on a plain TCP connection, for peers that misbehave
 /// below what ClientWebSocket allows (never reading, never answering pings).</summary>

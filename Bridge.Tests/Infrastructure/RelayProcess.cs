@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
 
-namespace Bridge.Tests.Relay;
+namespace Bridge.Tests.Infrastructure;
 
 /// <summary>The relay as an operator runs it: its own process, read through stdout.</summary>
 public sealed partial class RelayProcess : IAsyncDisposable

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Bridge.Tests.Integration;
+namespace Bridge.Tests.Infrastructure;
 
 /// <summary>Keeps every log event the bridge writes, fully rendered, for tests to read.</summary>
 public sealed class LogCapture : ILoggerProvider

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Bridge.Tests.Mosquitto;
+namespace Bridge.Tests.Infrastructure;
 
 /// <summary>Debian's real <c>mosquitto_pub</c>/<c>mosquitto_sub</c> (mosquitto-clients) against a broker on
 /// loopback. A user name and password travel in the clients' own options file

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
 
-namespace Bridge.Tests.OutOfProcess;
+namespace Bridge.Tests.Infrastructure;
 
 /// <summary>The bridge as a user runs it: a separate process, read through its stdout.</summary>
 public sealed partial class BridgeProcess : IAsyncDisposable

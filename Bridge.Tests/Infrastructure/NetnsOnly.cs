@@ -1,4 +1,4 @@
-namespace Bridge.Tests.Discovery;
+namespace Bridge.Tests.Infrastructure;
 
 /// <summary>Where multicast and broadcast tests can run: inside the network namespace test.sh makes
 /// (tools/in-netns.sh sets BRIDGE_TEST_NETNS=1), whose loopback carries multicast.</summary>

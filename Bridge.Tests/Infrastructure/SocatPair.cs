@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Bridge.Tests.Serial;
+namespace Bridge.Tests.Infrastructure;
 
 /// <summary>A real pseudo-terminal pair made by socat: bytes written to <see cref="A"/> come out of
 /// <see cref="B"/> and back. <see cref="KillAsync"/> makes both ends vanish like an unplugged USB

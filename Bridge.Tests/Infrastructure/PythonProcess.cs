@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 
-namespace Bridge.Tests.Serial;
+namespace Bridge.Tests.Infrastructure;
 
 /// <summary>A Python script run with Debian's python3 (BRIDGE_TEST_PYTHON; pymodbus is installed
 /// for the system python, not for a pyenv or venv one that may come first on PATH).</summary>

@@ -3,9 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Bridge.Tests.Infrastructure;
 
-namespace Bridge.Tests.Relay;
+namespace Bridge.Tests.Infrastructure;
 
 /// <summary>A real <c>redis-server</c> (Debian's) on a free loopback port, in a directory of its own,
 /// with nothing saved to disk. <see cref="KillAsync"/> and <see cref="StartAsync"/> take it down
