@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 using Bridge.Protocols.Miio;
 using Bridge.Simulator.Miio;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Tuya;
+using Bridge.Tests.Service.Drivers.Miio;
+using Bridge.Tests.Service.Drivers.Tuya;
 
 namespace Bridge.Tests.Miio;
 

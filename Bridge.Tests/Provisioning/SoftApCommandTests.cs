@@ -1,5 +1,6 @@
 using Bridge.Simulator.Cli;
 using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Service.Provisioning.SoftAp;
 
 namespace Bridge.Tests.Provisioning;
 

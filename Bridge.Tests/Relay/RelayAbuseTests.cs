@@ -4,6 +4,7 @@ using System.Text;
 using Bridge.Protocols.Relay;
 using Bridge.Relay.Metrics;
 using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Service.Relay;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,5 +1,6 @@
 using Bridge.Protocols.Tuya;
 using Bridge.Simulator.Tuya;
+using Bridge.Tests.Service.Drivers.Tuya;
 
 namespace Bridge.Tests.Tuya;
 

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Bridge.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Bridge.Tests.Service.Web;
+
+/// <summary>How the console starts (docs/benchmarks.md, "Issue #12"): one WebSocket, opened by
+/// js/early-socket.js while the modules load and then used by the console, and only the home's
+/// modules before the first card; the other pages' modules come when they are needed.</summary>
+public sealed class ConsoleFirstLoadTests(DemoBridgeFixture home, ConsoleBrowser chromium)
+    : IClassFixture<DemoBridgeFixture>, IClassFixture<ConsoleBrowser>
+{
+    private TestBridge Bridge => home.Bridge;
+
+    [ChromiumFact]
+    public async Task The_console_opens_one_WebSocket_and_shows_the_home_over_it()
+    {
+        var page = await chromium.NewPageAsync();
+        var sockets = new ConcurrentQueue<string>();
+        page.WebSocket += (_, socket) => sockets.Enqueue(socket.Url);
+        await page.GotoAsync($"{Bridge.App.ConsoleUrl}#token={Bridge.Token()}");
+        var power = page.Locator("[data-device=\"lamp-1\"] [data-control=\"power\"]");
+        await Assertions.Expect(power).ToHaveAttributeAsync("role", "switch");
+        // The optional pages' links appear once the console has probed for their ops, after the home.
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Pair a phone" })).ToBeVisibleAsync();
+        // An early socket the console failed to adopt would be a second connection (and a wasted handshake).
+        Assert.Single(sockets);
+        Assert.Contains("/api/v1/ws", sockets.Single());
+        // And it carries the console's requests: a click is confirmed through it.
+        var before = (string)Bridge.Home["lamp-1"].Snapshot()["power"];
+        await power.ClickAsync();
+        await Assertions.Expect(power).ToHaveAttributeAsync("aria-checked", (before != "on").ToString().ToLowerInvariant());
+        Assert.Single(sockets);
+    }
+
+    [ChromiumFact]
+    public async Task The_home_loads_no_module_of_the_other_pages_before_its_first_card()
+    {
+        var page = await chromium.NewPageAsync();
+        // The moment the first card is inserted, taken in the page (the bench's way): the modules
+        // the page asked for before it are those with an earlier start in its resource timing.
+        await page.AddInitScriptAsync("""
+            window.__firstCard = new Promise(resolve => {
+              const seen = new MutationObserver(() => {
+                if (document.querySelector('[data-device] [data-control]')) { seen.disconnect(); resolve(performance.now()) }
+              })
+              seen.observe(document, { childList: true, subtree: true })
+            })
+            """);
+        await page.GotoAsync($"{Bridge.App.ConsoleUrl}#token={Bridge.Token()}");
+        var cardAt = await page.EvaluateAsync<double>("() => window.__firstCard");
+        var before = await page.EvaluateAsync<string[]>(
+            "at => performance.getEntriesByType('resource').filter(e => e.startTime < at).map(e => new URL(e.name).pathname)", cardAt);
+        Assert.Contains("/js/home.js", before);
+        Assert.DoesNotContain("/js/setup.js", before);
+        Assert.DoesNotContain("/js/pages.js", before);
+        Assert.DoesNotContain("/js/scenes.js", before);
+        // Opened later, such a page works: its module is loaded then (or was fetched after the home).
+        await page.GetByRole(AriaRole.Link, new() { Name = "Set up a device" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Set up a new device");
+    }
+}
