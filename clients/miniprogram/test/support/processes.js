@@ -1,7 +1,7 @@
 'use strict'
 // The real bridge and the real relay as separate processes, as a user runs them: the built
 // Bridge.Service and Bridge.Relay of `dotnet build -c Release` (./test.sh builds them first),
-// read through their stdout like Bridge.Tests/OutOfProcess/BridgeProcess.cs does.
+// read through their stdout like Bridge.Tests/Infrastructure/BridgeProcess.cs does.
 const { spawn } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
