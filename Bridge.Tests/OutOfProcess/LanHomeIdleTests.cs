@@ -1,8 +1,8 @@
+using Bridge.Tests.Service.Drivers.Tuya;
 using Bridge.Protocols.Tuya;
 using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Service.Drivers.Gree;
 using Bridge.Tests.Service.Drivers.Miio;
-using Bridge.Tests.Service.Drivers.Tuya;
 using Xunit.Abstractions;
 
 namespace Bridge.Tests.OutOfProcess;

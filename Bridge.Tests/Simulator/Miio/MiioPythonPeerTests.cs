@@ -4,7 +4,6 @@ using Bridge.Protocols.Miio;
 using Bridge.Simulator.Miio;
 using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Service.Drivers.Miio;
-using Bridge.Tests.Service.Drivers.Tuya;
 
 namespace Bridge.Tests.Simulator.Miio;
 
@@ -51,7 +50,7 @@ public sealed class MiioPythonPeerTests
     public async Task Python_miio_says_hello_reads_miio_info_and_gets_and_sets_properties()
     {
         await using var lamp = MiioModels.Lamp(MiioRig.NewDid(), MiioRig.Token);
-        await lamp.StartAsync(TuyaRig.NewAddress(), MiioPacketCodec.Port);
+        await lamp.StartAsync(LoopbackAddresses.Next(), MiioPacketCodec.Port);
 
         var lines = await RunAsync(lamp, MiioRig.Token, ["hello", "info", "get", "set", "get"],
             set: new[] { new { siid = 2, piid = 1, value = (object)true }, new { siid = 2, piid = 2, value = (object)70 }, new { siid = 9, piid = 9, value = (object)1 } },
@@ -75,7 +74,7 @@ public sealed class MiioPythonPeerTests
     public async Task Python_miio_sets_the_ac_and_gets_the_documented_codes_for_bad_writes()
     {
         await using var ac = MiioModels.Ac(MiioRig.NewDid(), MiioRig.Token);
-        await ac.StartAsync(TuyaRig.NewAddress(), MiioPacketCodec.Port);
+        await ac.StartAsync(LoopbackAddresses.Next(), MiioPacketCodec.Port);
 
         var lines = await RunAsync(ac, MiioRig.Token, ["set", "get"],
             set: new[] { new { siid = 2, piid = 2, value = (object)2 }, new { siid = 2, piid = 4, value = (object)24.5 }, new { siid = 4, piid = 7, value = (object)20 }, new { siid = 2, piid = 4, value = (object)99 } },
@@ -90,7 +89,7 @@ public sealed class MiioPythonPeerTests
     public async Task Python_miio_with_an_old_token_gets_no_answer_as_from_a_real_device()
     {
         await using var lamp = MiioModels.Lamp(MiioRig.NewDid(), MiioRig.Token);
-        await lamp.StartAsync(TuyaRig.NewAddress(), MiioPacketCodec.Port);
+        await lamp.StartAsync(LoopbackAddresses.Next(), MiioPacketCodec.Port);
         lamp.RePair(MiioRig.NewToken);
 
         var lines = await RunAsync(lamp, MiioRig.Token, ["info"], timeout: 0.3, retries: 1);

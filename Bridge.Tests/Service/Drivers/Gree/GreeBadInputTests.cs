@@ -1,3 +1,5 @@
+using Bridge.Tests.Service.Drivers.Tuya;
+using Bridge.Tests.Infrastructure;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -5,7 +7,6 @@ using Bridge.Protocols.Gree;
 using Bridge.Protocols.Tuya;
 using Bridge.Service.Discovery;
 using Bridge.Service.Drivers.Gree;
-using Bridge.Tests.Service.Drivers.Tuya;
 using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,7 +50,7 @@ public sealed class GreeBadInputTests
     public async Task Bad_scan_answers_list_nothing_and_warn_once_per_sender_while_a_real_unit_is_found()
     {
         using var stop = new CancellationTokenSource();
-        var rogueAddress = TuyaRig.NewAddress();
+        var rogueAddress = LoopbackAddresses.Next();
         var (rogue, loop) = await RogueAsync(rogueAddress, stop.Token);
         var unit = GreeRig.Unit();
         await using var rig = await GreeRig.StartAsync([unit], $"--Discovery:Gree:ScanTargets:9={rogue.Client.LocalEndPoint}");

@@ -1,9 +1,9 @@
+using Bridge.Tests.Service.Drivers.Tuya;
 using System.Text.Json;
 using Bridge.Protocols.Gree;
 using Bridge.Service.Drivers.Gree;
 using Bridge.Service.Security;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Service.Drivers.Tuya;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Service.Drivers.Gree;
@@ -211,7 +211,7 @@ public sealed class GreeBridgeTests
     public async Task A_restarted_bridge_polls_its_adopted_unit_with_the_kept_key_without_binding_again()
     {
         await using var unit = GreeRig.Unit();
-        await unit.StartAsync(TuyaRig.NewAddress(), 7000);
+        await unit.StartAsync(LoopbackAddresses.Next(), 7000);
         var dataDir = Directory.CreateTempSubdirectory("gree-restart-").FullName;
         string[] args = ["--Discovery:BeaconPort=0", "--Discovery:Gree:PollInterval=00:00:02", "--Discovery:Gree:ReplyTimeout=00:00:00.3", $"--Discovery:Gree:ScanTargets:0={unit.EndPoint}"];
         try

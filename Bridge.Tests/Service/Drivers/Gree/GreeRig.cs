@@ -1,9 +1,9 @@
+using Bridge.Tests.Service.Drivers.Tuya;
 using System.Net;
 using Bridge.Protocols.Gree;
 using Bridge.Service.Devices;
 using Bridge.Simulator.Gree;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Service.Drivers.Tuya;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Service.Drivers.Gree;
@@ -53,7 +53,7 @@ public sealed class GreeRig : IAsyncDisposable
         var args = new List<string>();
         for (var i = 0; i < units.Length; i++)
         {
-            await units[i].StartAsync(TuyaRig.NewAddress(), 7000);
+            await units[i].StartAsync(LoopbackAddresses.Next(), 7000);
             args.Add($"--Discovery:Gree:ScanTargets:{i}={units[i].EndPoint}");
         }
         return args;

@@ -1,8 +1,8 @@
+using Bridge.Tests.Service.Drivers.Tuya;
 using System.Diagnostics;
 using Bridge.Service.Security;
 using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Service.Drivers.Miio;
-using Bridge.Tests.Service.Drivers.Tuya;
 using Xunit.Abstractions;
 
 namespace Bridge.Tests.Service.Drivers.Gree;

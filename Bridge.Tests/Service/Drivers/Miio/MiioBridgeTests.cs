@@ -1,9 +1,9 @@
+using Bridge.Tests.Service.Drivers.Tuya;
 using System.Text.Json;
 using Bridge.Service.Devices;
 using Bridge.Service.Security;
 using Bridge.Simulator.Miio;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Service.Drivers.Tuya;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Service.Drivers.Miio;

@@ -1,3 +1,4 @@
+using Bridge.Tests.Service.Drivers.Tuya;
 using Bridge.Protocols.Dns;
 using Bridge.Protocols.Miio;
 using Bridge.Protocols.Model;
@@ -7,7 +8,6 @@ using Bridge.Service.Drivers.Miio;
 using Bridge.Service.Security;
 using Bridge.Simulator.Miio;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Service.Drivers.Tuya;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Service.Drivers.Miio;
@@ -20,7 +20,7 @@ public sealed class MiioConfigurationTests
     public async Task A_declared_device_with_its_token_is_adopted_at_start_and_controllable()
     {
         await using var heater = MiioRig.WaterHeater();
-        await heater.StartAsync(TuyaRig.NewAddress(), MiioPacketCodec.Port);
+        await heater.StartAsync(LoopbackAddresses.Next(), MiioPacketCodec.Port);
         var logs = new LogCapture();
         await using var bridge = await TestBridge.StartAsync(null, false, s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs),
             "--Discovery:BeaconPort=0", "--Discovery:Miio:Enabled=false", "--Devices:Static:0:Protocol=miio", $"--Devices:Static:0:Id={heater.DeviceId}",

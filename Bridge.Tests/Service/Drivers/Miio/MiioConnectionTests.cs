@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
@@ -7,7 +8,6 @@ using Bridge.Protocols.Miio;
 using Bridge.Protocols.Model;
 using Bridge.Service.Drivers.Miio;
 using Bridge.Simulator.Miio;
-using Bridge.Tests.Service.Drivers.Tuya;
 
 namespace Bridge.Tests.Service.Drivers.Miio;
 
@@ -98,7 +98,7 @@ public sealed class MiioConnectionTests
     {
         var props = Enumerable.Range(1, 20).Select(i => SimulatedMiotProperty.Of(2, i, i)).ToArray();
         await using var device = new SimulatedMiioDevice(MiioRig.NewDid(), "test.model.v1", MiioRig.Token, "Many", props);
-        await device.StartAsync(TuyaRig.NewAddress(), MiioPacketCodec.Port);
+        await device.StartAsync(LoopbackAddresses.Next(), MiioPacketCodec.Port);
         var gets = 0;
         device.Handled += m => { if (m == "get_properties") Interlocked.Increment(ref gets); };
         var profile = new DeviceProfile
@@ -122,7 +122,7 @@ public sealed class MiioConnectionTests
     public async Task A_silent_device_is_no_answer_and_one_that_answers_in_another_token_is_a_rejected_token()
     {
         await using var device = MiioModels.Lamp(MiioRig.NewDid(), MiioRig.Token);
-        await device.StartAsync(TuyaRig.NewAddress(), MiioPacketCodec.Port);
+        await device.StartAsync(LoopbackAddresses.Next(), MiioPacketCodec.Port);
         var at = new IPEndPoint(device.Address, device.Port);
         using var connection = new MiioConnection(device.DeviceId, device.Did, at, Token, Quick, TimeProvider.System, _ => { });
 
@@ -143,7 +143,7 @@ public sealed class MiioConnectionTests
     public async Task After_a_reboot_the_stamp_restarts_and_a_retry_with_a_new_hello_gets_through()
     {
         await using var device = MiioModels.Lamp(MiioRig.NewDid(), MiioRig.Token);
-        await device.StartAsync(TuyaRig.NewAddress(), MiioPacketCodec.Port);
+        await device.StartAsync(LoopbackAddresses.Next(), MiioPacketCodec.Port);
         using var connection = new MiioConnection(device.DeviceId, device.Did, new IPEndPoint(device.Address, device.Port), Token, Quick, TimeProvider.System, _ => { });
         await connection.CallAsync("miIO.info", w => { w.WriteStartArray(); w.WriteEndArray(); }, CancellationToken.None);
 

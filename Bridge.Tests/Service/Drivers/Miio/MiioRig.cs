@@ -3,7 +3,6 @@ using Bridge.Protocols.Miio;
 using Bridge.Service.Devices;
 using Bridge.Simulator.Miio;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Service.Drivers.Tuya;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Service.Drivers.Miio;
@@ -45,7 +44,7 @@ public sealed class MiioRig : IAsyncDisposable
         var i = 0;
         foreach (var d in devices)
         {
-            await d.StartAsync(TuyaRig.NewAddress(), MiioPacketCodec.Port);
+            await d.StartAsync(LoopbackAddresses.Next(), MiioPacketCodec.Port);
             args.Add($"--Discovery:Miio:Targets:{i++}={d.Address}:{d.Port}");
         }
         var logs = new LogCapture();

@@ -4,7 +4,6 @@ using Bridge.Service.Discovery;
 using Bridge.Service.Security;
 using Bridge.Simulator.Miio;
 using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Service.Drivers.Tuya;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -24,7 +23,7 @@ public sealed class MiioScaleTests(ITestOutputHelper output)
         var args = new List<string> { "--Discovery:BeaconPort=0" };
         for (var i = 0; i < lamps.Length; i++)
         {
-            await lamps[i].StartAsync(TuyaRig.NewAddress(), MiioPacketCodec.Port);
+            await lamps[i].StartAsync(LoopbackAddresses.Next(), MiioPacketCodec.Port);
             args.Add($"--Discovery:Miio:Targets:{i}={lamps[i].Address}:{lamps[i].Port}");
         }
         return (lamps, args.ToArray());
@@ -96,14 +95,5 @@ public sealed class MiioScaleTests(ITestOutputHelper output)
         {
             foreach (var l in lamps) await l.DisposeAsync();
         }
-    }
-}
-
-/// <summary>A benchmark that runs only when asked (BRIDGE_BENCH=1); reported as skipped otherwise.</summary>
-public sealed class SkippableBenchFactAttribute : FactAttribute
-{
-    public SkippableBenchFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("BRIDGE_BENCH") != "1") Skip = "a benchmark of over a minute: run with BRIDGE_BENCH=1 (docs/benchmarks.md)";
     }
 }

@@ -13,7 +13,6 @@ namespace Bridge.Tests.Service.Drivers.Tuya;
 /// sends its broadcast to the bridge's discovery ports, which are free ports of this rig's own.</summary>
 public sealed class TuyaRig : IAsyncDisposable
 {
-    private static int _nextAddress = Random.Shared.Next(1, 1 << 20);
 
     public const string Key = "k3y!With#Punct.$";
 
@@ -35,13 +34,6 @@ public sealed class TuyaRig : IAsyncDisposable
     /// <summary>Every log event the bridge wrote.</summary>
     public LogCapture Logs { get; }
     public DeviceRegistry Registry => Bridge.App.Services.GetRequiredService<DeviceRegistry>();
-
-    /// <summary>A loopback address no other test uses: 127.(1..254).(0..255).(1..254) from a shared counter.</summary>
-    public static IPAddress NewAddress()
-    {
-        var n = Interlocked.Increment(ref _nextAddress);
-        return new IPAddress([127, (byte)(1 + n / (256 * 254) % 254), (byte)(n / 254 % 256), (byte)(1 + n % 254)]);
-    }
 
     public static SimulatedTuyaDevice Plug(TuyaVersion version, string? devId = null, bool answersOnlyDeviceInfo = false) =>
         new(devId ?? "bf" + Guid.NewGuid().ToString("N")[..18], Key, version, "simplug00000001", "Plug", [new("1", TuyaDpValue.Of(false)), new("19", TuyaDpValue.Of(0))])
@@ -82,7 +74,7 @@ public sealed class TuyaRig : IAsyncDisposable
         {
             d.BroadcastTargets.Add(new IPEndPoint(IPAddress.Loopback, d.Version == TuyaVersion.V31 ? plain : encrypted));
             d.DeviceInfoReplyPort = info;
-            await d.StartAsync(NewAddress(), 6668);
+            await d.StartAsync(LoopbackAddresses.Next(), 6668);
             if (d.AnswersOnlyDeviceInfo) args.Add($"--Discovery:Tuya:DeviceInfoTargets:{i++}={d.Address}:{d.DeviceInfoPort}");
         }
         return (args, plain, encrypted, info);
