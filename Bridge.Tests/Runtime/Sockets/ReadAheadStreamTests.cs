@@ -11,12 +11,16 @@ public sealed class ReadAheadStreamTests
     [Fact]
     public void Any_inner_chunking_and_any_read_sizes_give_back_the_same_bytes()
     {
+        // Reads smaller and larger than the buffer, over data several buffers long, so the buffer
+        // is filled, drained and filled again many times in one case.
         var gen =
-            from data in Gen.ArrayOf(ArbMap.Default.GeneratorFor<byte>())
-            from chunks in Gen.ArrayOf(Gen.Choose(1, 300))
-            from reads in Gen.NonEmptyListOf(Gen.Choose(1, 300))
             from bufferSize in Gen.Choose(1, 64)
+            from length in Gen.Choose(0, 2000)
+            from seed in ArbMap.Default.GeneratorFor<int>()
+            from chunks in Gen.ArrayOf(Gen.Choose(1, 3 * bufferSize))
+            from reads in Gen.NonEmptyListOf(Gen.Choose(1, 2 * bufferSize))
             from useAsync in ArbMap.Default.GeneratorFor<bool>()
+            let data = Bytes(length, seed)
             select (data, chunks, reads.ToArray(), bufferSize, useAsync);
         Prop.ForAll(gen.ToArbitrary(), c =>
         {
@@ -75,6 +79,13 @@ public sealed class ReadAheadStreamTests
         var inner = new ChunkedStream([], []);
         new ReadAheadStream(inner).Dispose();
         Assert.True(inner.Disposed);
+    }
+
+    private static byte[] Bytes(int length, int seed)
+    {
+        var data = new byte[length];
+        new Random(seed).NextBytes(data);
+        return data;
     }
 
     private static byte[] ReadAll(Stream stream, int[] reads, bool useAsync)
