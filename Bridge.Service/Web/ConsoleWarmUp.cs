@@ -11,7 +11,7 @@ namespace Bridge.Service.Web;
 /// paid at start-up, while the bridge is not yet announced. Failure here changes nothing.</summary>
 public static class ConsoleWarmUp
 {
-    private static readonly string[] Files = ["", "js/early-socket.js", "lib/core.js", "js/app.js", "css/console.css"];
+    private static readonly string[] Files = ["", "lib/core.js", "js/connection.js", "js/app.js", "css/console.css"];
 
     /// <summary>Runs the warm-up within <paramref name="limit"/>; never throws but for cancellation by <paramref name="ct"/>.</summary>
     public static async Task RunAsync(string consoleUrl, string apiUrl, string? token, ILogger log, TimeSpan limit, CancellationToken ct)

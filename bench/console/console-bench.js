@@ -52,6 +52,11 @@ const RATE = 200 // state events per second, made by a second client's `set`s
   const interactiveMs = await page.evaluate(() => window.__interactive)
   const paintedMs = await page.evaluate(() => window.__painted)
   const devices = await page.locator('[data-device]').count()
+  const firstLoad = { devices, firstLoadBytes: bytes, firstLoadFiles: sizes, interactiveMs: Math.round(interactiveMs), firstCardPaintedMs: Math.round(paintedMs) }
+  if (Number(seconds) === 0) {
+    console.log(JSON.stringify(firstLoad, null, 1))
+    return browser.close()
+  }
 
   // Under load: a second client sets brightness round-robin at RATE a second; the page records
   // each animation frame's gap and long tasks (> 50 ms) while the events arrive.
@@ -95,11 +100,7 @@ const RATE = 200 // state events per second, made by a second client's `set`s
   const gaps = frames.frames.slice(1).sort((a, b) => a - b)
   const pct = p => Math.round(gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))] * 10) / 10
   console.log(JSON.stringify({
-    devices,
-    firstLoadBytes: bytes,
-    firstLoadFiles: sizes,
-    interactiveMs: Math.round(interactiveMs),
-    firstCardPaintedMs: Math.round(paintedMs),
+    ...firstLoad,
     load: { seconds: Number(seconds), ...sent },
     valuesUpdatedOnPage: frames.updates,
     frames: gaps.length,

@@ -1,7 +1,7 @@
 // What a scene or a timer does: for each device, the values it is set to. One group per device
 // with a field per writable capability; an empty field leaves that capability as it is.
 import { h, byText } from './dom.js'
-import { label } from './controls.js'
+import { label } from './home.js'
 
 function isNumber (cap) { return cap.type === 'int' || cap.type === 'number' }
 

@@ -1,11 +1,24 @@
 // The console's shell: sign-in (a token from #token=…, kept in this browser's storage, or a pairing
 // code), the connection banner, navigation between pages, and what several pages share.
 import { h, fill } from './dom.js'
-import { createConnection, pairWithCode } from './connection.js'
 import { createHome } from './home.js'
 import { createActivity, createLatency } from './activity.js'
 
-const TOKEN_KEY = 'devicebridge.token' // early-socket.js reads it too
+/**
+ * Resolves once a classic script of the page has run (its global is set): lib/core.js and
+ * js/connection.js load `async`, so that the connection starts before the modules have loaded,
+ * and either can come after them.
+ */
+function classicScript (global, src) {
+  if (globalThis[global]) return Promise.resolve(globalThis[global])
+  const script = document.querySelector(`script[src="${src}"]`)
+  return new Promise((resolve, reject) => {
+    script.addEventListener('load', () => resolve(globalThis[global]))
+    script.addEventListener('error', () => reject(new Error(`${src} did not load`)))
+  })
+}
+const [{ createConnection, pairWithCode, TOKEN_KEY }] = await Promise.all([
+  classicScript('DeviceBridgeConnection', 'js/connection.js'), classicScript('DeviceBridgeCore', 'lib/core.js')])
 const main = document.getElementById('main')
 const banner = document.getElementById('banner')
 const nav = document.getElementById('nav')
@@ -89,11 +102,14 @@ function start (token) {
   })
   app.core = connection.core
   app.request = connection.request
-  // Asked for now: the core holds the requests and sends them as soon as the connection is
-  // subscribed, so the first cards wait for no extra round trip after "connected".
   const home = createHome(app)
   const activity = createActivity(app)
-  const loaded = home.load().then(() => true, () => false)
+  // What happened between the connection's subscribe and now, as if it had just come.
+  for (const e of connection.missed) app.core.emit(e.event, e)
+  // The devices and history were asked for when the page started (js/connection.js), or are now:
+  // the core holds them until the connection is subscribed, so the first cards wait for no extra
+  // round trip after "connected".
+  const loaded = home.load(connection.first).then(() => true, () => false)
 
   function showNav (page) {
     nav.hidden = false

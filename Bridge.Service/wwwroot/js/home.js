@@ -1,8 +1,156 @@
 // The home: devices by room, each a card with its online badge, last seen, live state, controls,
 // a temperature sparkline and its command latency. Events are applied once per animation frame.
-import { h, fill, ago, byText } from './dom.js'
-import { capabilityRow } from './controls.js'
-import { createSparkline } from './sparkline.js'
+// One module with the rows and the sparkline it is made of: every file on the home's path costs
+// the first load a request and a module to evaluate (docs/benchmarks.md, "Issue #12").
+import { h, svg, fill, ago, byText, clock } from './dom.js'
+
+// ---- One row per capability of a device: its live value (data-state/data-value) and, when
+// writable, its control (data-control): a switch for power, a number input for numbers, a select
+// for enums.
+
+const LABELS = {
+  power: 'Power', brightness: 'Brightness', color_temp: 'Colour temperature', mode: 'Mode', fan_speed: 'Fan',
+  target_temperature: 'Target', current_temperature: 'Temperature'
+}
+
+export const label = name => LABELS[name] || name.replace(/_/g, ' ')
+
+function isNumber (cap) { return cap.type === 'int' || cap.type === 'number' }
+
+/** The text a person reads for a value: "80 %", "26.5 °C", "on". */
+function display (cap, value) {
+  if (value === undefined || value === null) return '—'
+  return isNumber(cap) && cap.unit ? `${value} ${cap.unit}` : String(value)
+}
+
+/**
+ * Builds the row; returns { row, update(value), fail(message) }.
+ * send(capability, value) → Promise (rejects with a BridgeError whose message is shown beside the control).
+ */
+function capabilityRow (deviceId, name, cap, value, send) {
+  const id = `c-${deviceId}-${name}`.replace(/[^A-Za-z0-9_-]/g, '_')
+  const output = h('span', { class: 'value', 'data-state': name })
+  const error = h('span', { class: 'error', id: id + '-error', role: 'alert' })
+  const writable = !cap.read_only
+  let control = null
+
+  if (writable && name === 'power') {
+    control = h('button', {
+      type: 'button', role: 'switch', class: 'switch', 'data-control': name, 'aria-label': label(name),
+      onclick: () => run(control.getAttribute('aria-checked') === 'true' ? 'off' : 'on')
+    }, h('span', { class: 'knob', 'aria-hidden': 'true' }))
+  } else if (writable && isNumber(cap)) {
+    control = h('input', {
+      type: 'number', id, 'data-control': name, min: cap.min, max: cap.max,
+      step: cap.step || (cap.type === 'int' ? 1 : 'any'), inputmode: cap.type === 'int' ? 'numeric' : 'decimal',
+      'aria-describedby': id + '-error',
+      onchange: () => {
+        const n = Number(control.value)
+        if (control.value === '' || !Number.isFinite(n)) return fail('enter a number')
+        run(n)
+      }
+    })
+  } else if (writable && cap.type === 'enum') {
+    control = h('select', { id, 'data-control': name, 'aria-describedby': id + '-error', onchange: () => run(control.value) },
+      // An empty choice stands for "not known yet" (an IR air conditioner reports nothing until told).
+      h('option', { value: '', disabled: true }, '—'), (cap.values || []).map(v => h('option', { value: v }, v)))
+  }
+
+  let current = value
+  function update (v) {
+    current = v
+    output.setAttribute('data-value', v === undefined || v === null ? '' : (typeof v === 'number' ? JSON.stringify(v) : String(v)))
+    output.textContent = display(cap, v)
+    if (!control) return
+    if (control.getAttribute('role') === 'switch') control.setAttribute('aria-checked', String(v === 'on'))
+    else if (document.activeElement !== control) control.value = v === undefined || v === null ? '' : String(v)
+  }
+
+  function fail (message) {
+    error.textContent = message || ''
+    if (control && control.tagName !== 'BUTTON') control.setAttribute('aria-invalid', message ? 'true' : 'false')
+  }
+
+  function run (v) {
+    fail('')
+    if (control) control.setAttribute('aria-busy', 'true')
+    return send(name, v).then(
+      () => { if (control) control.removeAttribute('aria-busy') },
+      e => {
+        if (control) control.removeAttribute('aria-busy')
+        fail((e && e.message) || 'failed')
+        if (control && control.tagName !== 'BUTTON' && document.activeElement !== control) update(current)
+      })
+  }
+
+  update(value)
+  const row = h('div', { class: 'cap' },
+    control && control.tagName !== 'BUTTON'
+      ? h('label', { for: id }, label(name))
+      : h('span', { class: 'cap-label' }, label(name)),
+    output, control, error)
+  return { row, update, fail }
+}
+
+// ---- A temperature over the last hours as a small SVG line (history from the bridge's `history`
+// op, then live values from state events).
+
+const WIDTH = 120
+const HEIGHT = 28
+const MAX_POINTS = 480
+
+function createSparkline (points) {
+  const series = (points || []).map(([t, v]) => [t * 1000, v])
+  const line = svg('polyline', { fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5, 'stroke-linejoin': 'round' })
+  const title = svg('title')
+  const el = svg('svg', { class: 'spark', viewBox: `0 0 ${WIDTH} ${HEIGHT}`, width: WIDTH, height: HEIGHT, role: 'img' })
+  el.append(title, line)
+
+  function draw () {
+    if (series.length === 0) { line.setAttribute('points', ''); title.textContent = 'no history yet'; el.setAttribute('aria-label', 'no temperature history yet'); return }
+    const now = Date.now()
+    const t0 = Math.min(series[0][0], now - 60_000)
+    const values = series.map(p => p[1])
+    const lo = Math.min(...values) - 0.5
+    const hi = Math.max(...values) + 0.5
+    const x = t => ((t - t0) / Math.max(1, now - t0)) * WIDTH
+    const y = v => HEIGHT - ((v - lo) / (hi - lo)) * HEIGHT
+    // A step line: a value holds until the next one, and the last one until now.
+    const pts = []
+    series.forEach(([t, v], i) => {
+      if (i > 0) pts.push(`${x(t).toFixed(1)},${y(series[i - 1][1]).toFixed(1)}`)
+      pts.push(`${x(t).toFixed(1)},${y(v).toFixed(1)}`)
+    })
+    pts.push(`${WIDTH},${y(series[series.length - 1][1]).toFixed(1)}`)
+    line.setAttribute('points', pts.join(' '))
+    const text = `temperature since ${clock(t0)}: from ${Math.min(...values)} to ${Math.max(...values)} °C`
+    title.textContent = text
+    el.setAttribute('aria-label', text)
+  }
+
+  draw()
+  return {
+    el,
+    /** The bridge's history, when it comes after the card was drawn: the live values seen since stay after it. */
+    history (points) {
+      const past = (points || []).map(([t, v]) => [t * 1000, v])
+      const end = past.length ? past[past.length - 1][0] : -Infinity
+      series.splice(0, series.length, ...past, ...series.filter(p => p[0] > end))
+      if (series.length > MAX_POINTS) series.splice(0, series.length - MAX_POINTS)
+      draw()
+    },
+    add (value) {
+      const now = Date.now()
+      const last = series[series.length - 1]
+      if (last && last[1] === value) return
+      series.push([now, value])
+      if (series.length > MAX_POINTS) series.shift()
+      draw()
+    }
+  }
+}
+
+// ---- The home itself.
 
 export function createHome (app) {
   const root = h('section', { 'aria-labelledby': 'home-title' })
@@ -113,10 +261,11 @@ export function createHome (app) {
     /**
      * The devices and the temperature history, asked for together; the cards as soon as the
      * devices are known, and the sparklines' history whenever it comes (before or after them).
+     * `first`: those two requests when they are under way already ({ devices, history }).
      */
-    async load () {
-      const devices = app.core.devices() // asked first: the bridge answers in order
-      app.core.request('history').then(reply => {
+    async load (first) {
+      const devices = first ? first.devices : app.core.devices() // asked first: the bridge answers in order
+      ;(first ? first.history : app.core.request('history')).then(reply => {
         history = (reply && reply.history) || {}
         for (const [id, entry] of cards) if (entry.spark) entry.spark.history(history[id])
       }, () => { /* no history: the sparklines start from the live values */ })

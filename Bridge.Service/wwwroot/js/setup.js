@@ -1,7 +1,8 @@
 // Installer pages: devices the bridge found on the LAN (adopt them), and the provisioning wizard
 // that puts a new device on the home's Wi-Fi (CONTRACT.md, "Provisioning").
 import { h, fill } from './dom.js'
-import { onProvisionProgress } from './connection.js'
+
+const { onProvisionProgress } = globalThis.DeviceBridgeConnection // js/connection.js, a classic script
 
 const STEPS = ['connecting', 'sending', 'joining', 'provisioned', 'found', 'adopted']
 const STEP_TEXT = {
