@@ -5,9 +5,8 @@ import { h, fill, clock } from './dom.js'
 import { createHome } from './home.js'
 
 /**
- * Resolves once a classic script of the page has run (its global is set): lib/core.js and
- * js/connection.js load `async`, so that the connection starts before the modules have loaded,
- * and either can come after them.
+ * Resolves once a classic script of the page has run (its global is set): lib/core.js loads
+ * `async` (the connection attaches it as soon as it has run) and can come after the modules.
  */
 function classicScript (global, src) {
   if (globalThis[global]) return Promise.resolve(globalThis[global])

@@ -1,7 +1,7 @@
 // The browser's side of the protocol core (clients/miniprogram/sdk/lib/core.js, served as
 // /lib/core.js): a WebSocket transport, sign-in checks and reconnection with back-off.
 //
-// A classic `async` script, not a module, so that it runs the moment it arrives, while the
+// A classic script, not a module, so that it runs the moment it arrives, while the
 // console's modules are still being fetched (docs/benchmarks.md, "Issue #12"): with a token in the
 // address or in storage it opens the WebSocket at once and, as soon as the core is there too,
 // attaches a core to it, which subscribes, and asks for the devices and the temperature history.
