@@ -14,16 +14,7 @@ internal sealed class KillableTcpStreamProvider : IMqttClientStreamProvider
 
     public async Task<Stream> ConnectAsync(EndPoint remoteEndPoint, CancellationToken cancellationToken)
     {
-        var socket = new Socket(remoteEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(remoteEndPoint, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var socket = await TcpConnector.ConnectAsync(remoteEndPoint, cancellationToken).ConfigureAwait(false);
         _socket = socket;
         // Reads through one buffer: a burst of commands costs the device one socket read.
         return new ReadAheadStream(new NetworkStream(socket, ownsSocket: true));
