@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Bridge.Tests.Service.Mqtt;
 
 /// <summary>The bridge's own connection to an external broker (a real Mosquitto), named by host name
-/// as a user writes it: every message of a burst arrives whole and in order through the read-ahead
+/// as a user writes it: every message of a burst arrives whole through the read-ahead
 /// buffer, and what the bridge publishes reaches other clients intact.</summary>
 public sealed class BrokerConnectionTests : IAsyncLifetime
 {
@@ -31,18 +31,23 @@ public sealed class BrokerConnectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_burst_of_messages_arrives_whole_and_in_order()
+    public async Task A_burst_of_200_messages_arrives_every_one_whole()
     {
         var received = new ConcurrentQueue<string>();
-        _link.Subscribe("burst/#", m => received.Enqueue(m.Topic + " " + Encoding.UTF8.GetString(m.Payload)));
+        var probed = 0;
+        _link.Subscribe("burst/#", m =>
+        {
+            // Probes published while the subscription was being made may still arrive later: count them apart.
+            if (m.Topic == "burst/probe") Interlocked.Increment(ref probed);
+            else received.Enqueue(m.Topic + " " + Encoding.UTF8.GetString(m.Payload));
+        });
         using var client = new MosquittoClient(_broker.Port);
         // The subscription is made in the background: knock until it is in place.
         await Wait.UntilAsync(async () =>
         {
             await client.PublishAsync("-t", "burst/probe", "-m", "probe");
-            return !received.IsEmpty;
+            return Volatile.Read(ref probed) > 0;
         }, TimeSpan.FromSeconds(15), "the bridge's late subscription took effect");
-        while (received.TryDequeue(out _)) { }
 
         // 200 messages back to back: many arrive in one socket read and are split by MQTTnet's reads.
         var body = new string('x', 300);
