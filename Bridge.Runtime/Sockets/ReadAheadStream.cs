@@ -14,18 +14,15 @@ public sealed class ReadAheadStream : Stream
     private readonly Stream _inner;
     private readonly byte[] _buffer;
     private readonly bool _blockingReads;
-    private bool _answered;
     private int _start;
     private int _end;
 
-    /// <param name="blockingReads">From the second read on, an asynchronous read that finds the
-    /// buffer empty waits for the socket on the calling thread instead of through the socket engine,
-    /// which costs a wake-up of its epoll thread, a read that fails with EAGAIN and a thread-pool hop
-    /// per burst (measured: 13 % of the bridge's CPU per command at 10 × 100, docs/benchmarks.md).
-    /// The reader then keeps its thread for as long as the connection lasts, and a cancellation
-    /// token does not end such a wait: disposing the stream does. The first read stays asynchronous
-    /// and cancellable, so a peer that accepts the connection and never answers (no CONNACK) is
-    /// still given up on at the connect timeout. Only for one long-lived connection (the bridge's
+    /// <param name="blockingReads">An asynchronous read that finds the buffer empty waits for the
+    /// socket on the calling thread instead of through the socket engine, which costs a wake-up of
+    /// its epoll thread, a read that fails with EAGAIN and a thread-pool hop per burst (measured:
+    /// 12 % of the bridge's CPU per command at 10 × 100, docs/benchmarks.md). The reader then
+    /// keeps its thread for as long as the connection lasts, and a cancellation token does not
+    /// end a wait: disposing the stream does. Only for one long-lived connection (the bridge's
     /// broker link), never for many.</param>
     public ReadAheadStream(Stream inner, int bufferSize = DefaultBufferSize, bool blockingReads = false)
     {
@@ -47,17 +44,11 @@ public sealed class ReadAheadStream : Stream
         if (destination.IsEmpty) return 0;
         if (_start == _end)
         {
-            var blocking = _blockingReads && _answered;
             // A read as large as the buffer gains nothing from a copy.
             if (destination.Length >= _buffer.Length)
-            {
-                var direct = blocking ? _inner.Read(destination.Span) : await _inner.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
-                _answered |= direct > 0;
-                return direct;
-            }
-            var read = blocking ? _inner.Read(_buffer) : await _inner.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
+                return _blockingReads ? _inner.Read(destination.Span) : await _inner.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
+            var read = _blockingReads ? _inner.Read(_buffer) : await _inner.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
             if (read == 0) return 0;
-            _answered = true;
             _start = 0;
             _end = read;
         }
