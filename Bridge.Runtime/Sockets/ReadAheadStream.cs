@@ -13,24 +13,15 @@ public sealed class ReadAheadStream : Stream
 
     private readonly Stream _inner;
     private readonly byte[] _buffer;
-    private readonly bool _blockingReads;
     private int _start;
     private int _end;
 
-    /// <param name="blockingReads">An asynchronous read that finds the buffer empty waits for the
-    /// socket on the calling thread instead of through the socket engine, which costs a wake-up of
-    /// its epoll thread, a read that fails with EAGAIN and a thread-pool hop per burst (measured:
-    /// 12 % of the bridge's CPU per command at 10 × 100, docs/benchmarks.md). The reader then
-    /// keeps its thread for as long as the connection lasts, and a cancellation token does not
-    /// end a wait: disposing the stream does. Only for one long-lived connection (the bridge's
-    /// broker link), never for many.</param>
-    public ReadAheadStream(Stream inner, int bufferSize = DefaultBufferSize, bool blockingReads = false)
+    public ReadAheadStream(Stream inner, int bufferSize = DefaultBufferSize)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 1);
         _inner = inner;
         _buffer = new byte[bufferSize];
-        _blockingReads = blockingReads;
     }
 
     public override bool CanRead => true;
@@ -45,9 +36,8 @@ public sealed class ReadAheadStream : Stream
         if (_start == _end)
         {
             // A read as large as the buffer gains nothing from a copy.
-            if (destination.Length >= _buffer.Length)
-                return _blockingReads ? _inner.Read(destination.Span) : await _inner.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
-            var read = _blockingReads ? _inner.Read(_buffer) : await _inner.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
+            if (destination.Length >= _buffer.Length) return await _inner.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
+            var read = await _inner.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
             if (read == 0) return 0;
             _start = 0;
             _end = read;

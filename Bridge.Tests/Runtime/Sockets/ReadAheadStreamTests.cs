@@ -20,13 +20,12 @@ public sealed class ReadAheadStreamTests
             from chunks in Gen.ArrayOf(Gen.Choose(1, 3 * bufferSize))
             from reads in Gen.NonEmptyListOf(Gen.Choose(1, 2 * bufferSize))
             from useAsync in ArbMap.Default.GeneratorFor<bool>()
-            from blockingReads in ArbMap.Default.GeneratorFor<bool>()
             let data = Bytes(length, seed)
-            select (data, chunks, reads.ToArray(), bufferSize, useAsync, blockingReads);
+            select (data, chunks, reads.ToArray(), bufferSize, useAsync);
         Prop.ForAll(gen.ToArbitrary(), c =>
         {
-            var (data, chunks, reads, bufferSize, useAsync, blockingReads) = c;
-            using var stream = new ReadAheadStream(new ChunkedStream(data, chunks), bufferSize, blockingReads);
+            var (data, chunks, reads, bufferSize, useAsync) = c;
+            using var stream = new ReadAheadStream(new ChunkedStream(data, chunks), bufferSize);
             var got = ReadAll(stream, reads, useAsync);
             return got.SequenceEqual(data);
         }).QuickCheckThrowOnFailure();
@@ -75,34 +74,6 @@ public sealed class ReadAheadStreamTests
     }
 
     [Fact]
-    public async Task A_blocking_read_waiting_on_a_socket_ends_when_the_stream_is_disposed()
-    {
-        // What ends the broker link's receive loop on a disconnect: MQTTnet disposes the channel.
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var accepted = listener.AcceptSocketAsync();
-        var socket = await TcpConnector.ConnectAsync(listener.LocalEndpoint, CancellationToken.None);
-        using var server = await accepted;
-        var inner = new ReadSignallingStream(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true));
-        var stream = new ReadAheadStream(inner, blockingReads: true);
-        await server.SendAsync(new byte[] { 7 });
-        var first = new byte[1];
-        Assert.Equal(1, await stream.ReadAsync(first));
-        Assert.Equal(7, first[0]);
-
-        var waiting = Task.Run(async () =>
-        {
-            try { return await stream.ReadAsync(new byte[1]); }
-            catch (Exception e) when (e is IOException or ObjectDisposedException) { return -1; }
-        });
-        await inner.SecondReadEntered.WaitAsync(TimeSpan.FromSeconds(10)); // the thread is in the socket's read now
-        Assert.False(waiting.IsCompleted, "the read returned with nothing to read");
-        await stream.DisposeAsync();
-        var result = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.True(result <= 0, $"a read after dispose returned {result} bytes");
-    }
-
-    [Fact]
     public void Disposing_it_disposes_the_connection()
     {
         var inner = new ChunkedStream([], []);
@@ -127,33 +98,6 @@ public sealed class ReadAheadStreamTests
             if (n == 0) return output.ToArray();
             output.AddRange(into.AsSpan(0, n).ToArray());
         }
-    }
-
-    /// <summary>A socket stream that says when its second synchronous read begins (the first takes the
-    /// byte sent to open the connection).</summary>
-    private sealed class ReadSignallingStream(Stream inner) : Stream
-    {
-        private readonly TaskCompletionSource _second = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _reads;
-        public Task SecondReadEntered => _second.Task;
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (Interlocked.Increment(ref _reads) == 2) _second.TrySetResult();
-            return inner.Read(buffer);
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-        protected override void Dispose(bool disposing) { if (disposing) inner.Dispose(); }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>An inner stream that hands out its data in the given chunk sizes (then the rest at once),
