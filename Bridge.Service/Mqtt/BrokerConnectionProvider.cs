@@ -7,12 +7,14 @@ namespace Bridge.Service.Mqtt;
 
 /// <summary>Opens the bridge's TCP connection to an external broker (<see cref="TcpConnector"/>) and
 /// reads it through a <see cref="ReadAheadStream"/>, so a burst of reports costs one socket read,
-/// not two or three a message.</summary>
+/// not two or three a message, and those reads block on a thread of the link's own
+/// (<see cref="ReaderThreadStream"/>), which MQTTnet's receive loop then runs on: no epoll wake-up,
+/// failed read or thread-pool hop per burst.</summary>
 internal sealed class BrokerConnectionProvider : IMqttClientStreamProvider
 {
     public async Task<Stream> ConnectAsync(EndPoint brokerEndPoint, CancellationToken cancellationToken)
     {
         var socket = await TcpConnector.ConnectAsync(brokerEndPoint, cancellationToken).ConfigureAwait(false);
-        return new ReadAheadStream(new NetworkStream(socket, ownsSocket: true));
+        return new ReadAheadStream(new ReaderThreadStream(new NetworkStream(socket, ownsSocket: true), "Broker link reader"));
     }
 }

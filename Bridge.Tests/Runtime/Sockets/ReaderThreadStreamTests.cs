@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Sockets;
+using Bridge.Runtime.Sockets;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Bridge.Tests.Runtime.Sockets;
+
+/// <summary>The broker link's reads on a thread of their own, over real loopback sockets: the same
+/// bytes in order, the reading loop moved onto that thread, the first read cancellable, and a
+/// waiting read ended by disposal.</summary>
+public sealed class ReaderThreadStreamTests
+{
+    private const string ThreadName = "Test link reader";
+
+    [Fact]
+    public void Any_chunking_of_what_the_peer_sends_is_read_back_whole_and_in_order()
+    {
+        // The peer's writes land in the socket in their own chunks while the loop reads with its own
+        // sizes, through the read-ahead buffer as the broker link does.
+        var gen =
+            from length in Gen.Choose(1, 20_000)
+            from seed in ArbMap.Default.GeneratorFor<int>()
+            from chunks in Gen.NonEmptyListOf(Gen.Choose(1, 3000))
+            from reads in Gen.NonEmptyListOf(Gen.Choose(1, 5000))
+            select (Bytes(length, seed), chunks.ToArray(), reads.ToArray());
+        Prop.ForAll(gen.ToArbitrary(), c =>
+        {
+            var (data, chunks, reads) = c;
+            return ReadOverSocketAsync(data, chunks, reads).GetAwaiter().GetResult().SequenceEqual(data);
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(40));
+    }
+
+    [Fact]
+    public async Task After_the_first_hand_over_the_reading_loop_runs_on_the_reader_thread_and_reads_without_waiting_for_a_wake_up()
+    {
+        var (stream, server, client) = await ConnectAsync();
+        await using var _ = stream;
+        using var __ = server;
+        var one = new byte[1];
+        await server.SendAsync(new byte[] { 1 });
+        Assert.Equal(1, await stream.ReadAsync(one)); // the first read: asynchronous, on the caller's side
+        Assert.False(stream.OnReaderThread);
+
+        await server.SendAsync(new byte[] { 2 });
+        Assert.Equal(1, await stream.ReadAsync(one)); // handed over; this continuation runs on the reader thread
+        Assert.Equal(2, one[0]);
+        Assert.True(stream.OnReaderThread, $"continued on {Thread.CurrentThread.Name ?? "an unnamed thread"}");
+        Assert.Equal(ThreadName, Thread.CurrentThread.Name);
+        Assert.False(Thread.CurrentThread.IsThreadPoolThread);
+
+        // On that thread a read with data waiting completes before it returns: no hop anywhere.
+        await server.SendAsync(new byte[] { 3 });
+        await WaitUntilAsync(() => client.Available > 0);
+        var read = stream.ReadAsync(one);
+        Assert.True(read.IsCompleted, "a read on the reader thread went asynchronous");
+        Assert.Equal(1, await read);
+        Assert.Equal(3, one[0]);
+    }
+
+    [Fact]
+    public async Task The_first_read_ends_when_its_token_is_cancelled()
+    {
+        // A peer that accepts and never answers (no CONNACK) is given up on at the connect timeout.
+        var (stream, server, _) = await ConnectAsync();
+        await using var _ = stream;
+        using var __ = server;
+        using var cts = new CancellationTokenSource();
+        var read = stream.ReadAsync(new byte[1], cts.Token).AsTask();
+        Assert.False(read.IsCompleted);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task A_read_waiting_on_the_reader_thread_ends_when_the_stream_is_disposed()
+    {
+        // What ends the broker link's receive loop on a disconnect: MQTTnet disposes the channel.
+        var (stream, server, _) = await ConnectAsync();
+        using var _ = server;
+        await server.SendAsync(new byte[] { 1 });
+        Assert.Equal(1, await stream.ReadAsync(new byte[1]));
+
+        var waiting = Task.Run(async () =>
+        {
+            try { return await stream.ReadAsync(new byte[1]); }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException) { return -1; }
+        });
+        await WaitUntilAsync(() => stream.ReaderThread is not null);
+        var thread = stream.ReaderThread!;
+        Assert.False(waiting.IsCompleted, "the read returned with nothing to read");
+        await stream.DisposeAsync();
+        var result = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(result <= 0, $"a read after dispose returned {result} bytes");
+        Assert.True(thread.Join(TimeSpan.FromSeconds(10)), "the reader thread outlived its stream");
+    }
+
+    private static async Task<byte[]> ReadOverSocketAsync(byte[] data, int[] chunks, int[] reads)
+    {
+        var (link, server, _) = await ConnectAsync();
+        using var _ = server;
+        await using var stream = new ReadAheadStream(link, bufferSize: 4096);
+        var sending = Task.Run(async () =>
+        {
+            var at = 0;
+            for (var i = 0; at < data.Length; i++)
+            {
+                var n = Math.Min(chunks[i % chunks.Length], data.Length - at);
+                await server.SendAsync(data.AsMemory(at, n));
+                at += n;
+            }
+        });
+        var got = new byte[data.Length];
+        var have = 0;
+        for (var i = 0; have < data.Length; i++)
+        {
+            var n = await stream.ReadAsync(got.AsMemory(have, Math.Min(reads[i % reads.Length], data.Length - have)));
+            if (n == 0) break;
+            have += n;
+        }
+        await sending.WaitAsync(TimeSpan.FromSeconds(10));
+        return got[..have];
+    }
+
+    private static async Task<(ReaderThreadStream Stream, Socket Server, Socket Client)> ConnectAsync()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var accepted = listener.AcceptSocketAsync();
+        var socket = await TcpConnector.ConnectAsync(listener.LocalEndpoint, CancellationToken.None);
+        var server = await accepted.WaitAsync(TimeSpan.FromSeconds(10));
+        return (new ReaderThreadStream(new NetworkStream(socket, ownsSocket: true), ThreadName), server, socket);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            cts.Token.ThrowIfCancellationRequested();
+            await Task.Delay(5, cts.Token);
+        }
+    }
+
+    private static byte[] Bytes(int length, int seed)
+    {
+        var data = new byte[length];
+        new Random(seed).NextBytes(data);
+        return data;
+    }
+}
