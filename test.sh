@@ -158,7 +158,8 @@ timeout --kill-after=1m "$TEST_TIMEOUT" \
     2>&1 | tee "$CONSOLE_LOG"
 test_status=${PIPESTATUS[0]}
 
-read -r passed failed skipped < <(/usr/bin/python3 "$ROOT/tools/test-summary.py" "$RESULTS/trx" "$CONSOLE_LOG" \
+FAILURES="$RESULTS/failures.txt"
+read -r passed failed skipped < <(/usr/bin/python3 "$ROOT/tools/test-summary.py" "$RESULTS/trx" "$CONSOLE_LOG" "$FAILURES" \
     || echo "0 0 0")
 passed=${passed:-0} failed=${failed:-0} skipped=${skipped:-0}
 
@@ -190,6 +191,14 @@ if [[ -d clients/node_modules ]]; then
         js_failed=1
     fi
     passed=$((passed + js_passed)) failed=$((failed + js_failed)) skipped=$((skipped + js_skipped))
+    # TAP's failed tests: "not ok N - name" (subtests are indented; their parents fail with them).
+    sed -n 's/^not ok [0-9]* - \(.*\)$/\1 (JavaScript)/p' "$RESULTS/js.tap" >>"$FAILURES"
+fi
+
+# The failed tests again, just above the last line, where a CI log's tail shows them.
+if [[ -s $FAILURES ]]; then
+    echo "test.sh: failed tests:"
+    sed 's/^/  /' "$FAILURES"
 fi
 
 if (( passed + failed == 0 )); then

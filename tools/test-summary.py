@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Prints "<passed> <failed> <skipped>" for a dotnet test run.
 
-Usage: test-summary.py RESULTS_DIR CONSOLE_LOG
+Usage: test-summary.py RESULTS_DIR CONSOLE_LOG [FAILURES_FILE]
 
 Counts the UnitTestResult outcomes of every .trx file under RESULTS_DIR. If there is none (the
 run died before the logger wrote it), falls back to the VSTest console summaries in CONSOLE_LOG:
 "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..." (minimal verbosity) or the
 "Total tests: / Passed: / Failed: / Skipped:" block (normal verbosity).
+
+With FAILURES_FILE, also writes there one line per failed test - its name and the first line of
+its message - so test.sh can repeat them just above its last line, where a CI log's tail shows
+them.
 """
 import glob
 import os
@@ -18,7 +22,7 @@ PASSED = {"Passed", "PassedButRunAborted"}
 SKIPPED = {"NotExecuted", "Inconclusive", "NotRunnable"}
 
 
-def from_trx(results_dir):
+def from_trx(results_dir, failures):
     files = sorted(glob.glob(os.path.join(results_dir, "**", "*.trx"), recursive=True))
     if not files:
         return None
@@ -39,7 +43,15 @@ def from_trx(results_dir):
                 skipped += 1
             else:  # Failed, Error, Timeout, Aborted, ...
                 failed += 1
+                failures.append(f"{element.get('testName', '?')} ({outcome}): {first_message_line(element)}")
     return passed, failed, skipped
+
+
+def first_message_line(result):
+    for element in result.iter():
+        if element.tag.rsplit("}", 1)[-1] == "Message" and element.text:
+            return element.text.strip().splitlines()[0][:300]
+    return "no message"
 
 
 SUMMARY = re.compile(r"(?:Passed|Failed)!\s+-\s+Failed:\s*(\d+),\s*Passed:\s*(\d+),\s*Skipped:\s*(\d+)")
@@ -75,7 +87,11 @@ def from_console(log_path):
 
 def main():
     results_dir, console_log = sys.argv[1], sys.argv[2]
-    counts = from_trx(results_dir) or from_console(console_log) or (0, 0, 0)
+    failures = []
+    counts = from_trx(results_dir, failures) or from_console(console_log) or (0, 0, 0)
+    if len(sys.argv) > 3:
+        with open(sys.argv[3], "w", encoding="utf-8") as f:
+            f.writelines(line + "\n" for line in failures)
     print(*counts)
 
 
