@@ -61,6 +61,13 @@ async function once (browser, profile, trace) {
     cdp.on('Tracing.dataCollected', e => traced.push(...e.value))
     await cdp.send('Tracing.start', { traceConfig: { includedCategories: TRACE_CATEGORIES }, transferMode: 'ReportEvents' })
   }
+  // The network service's own view of the WebSocket: when the handshake request left and when the
+  // 101 came back (monotonic seconds, made relative to the document request's own timestamp).
+  const network = []
+  let documentAt = null
+  cdp.on('Network.requestWillBeSent', e => { if (documentAt === null && e.type === 'Document') documentAt = e.timestamp })
+  cdp.on('Network.webSocketWillSendHandshakeRequest', e => network.push([e.timestamp, 'ws handshake sent (network service)']))
+  cdp.on('Network.webSocketHandshakeResponseReceived', e => network.push([e.timestamp, 'ws handshake answered (network service)']))
   await page.addInitScript(instrument)
   await page.goto(url, { waitUntil: 'commit' })
   const interactive = await page.evaluate(() => window.__interactive)
@@ -81,8 +88,11 @@ async function once (browser, profile, trace) {
       rows.push([r(e.startTime), name + ' asked'], [r(e.responseStart), name + ' first byte'], [r(e.responseEnd), name + ' end'])
     }
     for (const e of performance.getEntriesByType('paint')) rows.push([r(e.startTime), e.name])
-    return rows.concat(window.__events.map(([at, what, d]) => [at, what + (d ? ' ' + d : '')])).sort((a, b) => a[0] - b[0])
+    return rows.concat(window.__events.map(([at, what, d]) => [at, what + (d ? ' ' + d : '')]))
   })
+  const documentRequest = timeline.find(([, what]) => what === 'document request')[0]
+  for (const [at, what] of network) timeline.push([Math.round(((at - documentAt) * 1000 + documentRequest) * 10) / 10, what])
+  timeline.sort((a, b) => a[0] - b[0])
   await context.close()
   return { interactive: Math.round(interactive), timeline }
 }

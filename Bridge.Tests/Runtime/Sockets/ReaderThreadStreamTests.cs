@@ -37,25 +37,38 @@ public sealed class ReaderThreadStreamTests
         var (stream, server, client) = await ConnectAsync();
         await using var _ = stream;
         using var __ = server;
-        var one = new byte[1];
         await server.SendAsync(new byte[] { 1 });
-        Assert.Equal(1, await stream.ReadAsync(one)); // the first read: asynchronous, on the caller's side
+        Assert.Equal(1, await stream.ReadAsync(new byte[1])); // the first read: asynchronous, on the caller's side
         Assert.False(stream.OnReaderThread);
 
-        await server.SendAsync(new byte[] { 2 });
-        Assert.Equal(1, await stream.ReadAsync(one)); // handed over; this continuation runs on the reader thread
-        Assert.Equal(2, one[0]);
-        Assert.True(stream.OnReaderThread, $"continued on {Thread.CurrentThread.Name ?? "an unnamed thread"}");
-        Assert.Equal(ThreadName, Thread.CurrentThread.Name);
-        Assert.False(Thread.CurrentThread.IsThreadPoolThread);
-
+        // The second read waits (nothing sent yet), so its data arrives on the reader thread and
+        // the awaiting loop continues there - as MQTTnet's does (ConfigureAwait(false) throughout).
+        var loop = ReadTwiceAsync(stream, client);
+        Assert.False(loop.IsCompleted, "the second read returned with nothing sent");
+        await server.SendAsync(new byte[] { 2, 3 });
+        var seen = await loop.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((byte)2, seen.Second);
+        Assert.True(seen.OnReaderThread, $"continued on {seen.ThreadName ?? "an unnamed thread"}");
+        Assert.Equal(ThreadName, seen.ThreadName);
+        Assert.False(seen.PoolThread);
         // On that thread a read with data waiting completes before it returns: no hop anywhere.
-        await server.SendAsync(new byte[] { 3 });
-        await WaitUntilAsync(() => client.Available > 0);
+        Assert.True(seen.ThirdCompletedAtOnce, "a read on the reader thread went asynchronous");
+        Assert.Equal((byte)3, seen.Third);
+    }
+
+    private static async Task<(byte Second, bool OnReaderThread, string? ThreadName, bool PoolThread, bool ThirdCompletedAtOnce, byte Third)>
+        ReadTwiceAsync(ReaderThreadStream stream, Socket client)
+    {
+        var one = new byte[1];
+        Assert.Equal(1, await stream.ReadAsync(one).ConfigureAwait(false));
+        var second = one[0];
+        var (onReader, name, pool) = (stream.OnReaderThread, Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread);
+        // The peer sent both bytes at once and the first read took one: the other is in the socket.
+        Assert.True(SpinWait.SpinUntil(() => client.Available > 0, TimeSpan.FromSeconds(10)), "the third byte never arrived");
         var read = stream.ReadAsync(one);
-        Assert.True(read.IsCompleted, "a read on the reader thread went asynchronous");
-        Assert.Equal(1, await read);
-        Assert.Equal(3, one[0]);
+        var atOnce = read.IsCompleted;
+        Assert.Equal(1, await read.ConfigureAwait(false));
+        return (second, onReader, name, pool, atOnce, one[0]);
     }
 
     [Fact]
@@ -92,7 +105,9 @@ public sealed class ReaderThreadStreamTests
         await stream.DisposeAsync();
         var result = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(result <= 0, $"a read after dispose returned {result} bytes");
-        Assert.True(thread.Join(TimeSpan.FromSeconds(10)), "the reader thread outlived its stream");
+        // Joined from a pool thread: this test's own continuation may have run on the reader thread
+        // (the read's result is set there with synchronous continuations), which cannot join itself.
+        Assert.True(await Task.Run(() => thread.Join(TimeSpan.FromSeconds(10))), "the reader thread outlived its stream");
     }
 
     private static async Task<byte[]> ReadOverSocketAsync(byte[] data, int[] chunks, int[] reads)
