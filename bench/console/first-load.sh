@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The console's first load, builds side by side (docs/benchmarks.md, "Issue #12"):
 #
-#   unshare -n bench/console/first-load.sh ROUNDS NAME=PATH/Bridge.Service.dll [NAME=…]
+#   unshare -n bench/console/first-load.sh [--apart] ROUNDS NAME=PATH/Bridge.Service.dll [NAME=…]
+#
+# --apart: the servers (bridges, floor.js) on CPU 0 and the browser on CPU 1 (taskset), as at home,
+# where the browser runs on a phone or a laptop and the bridge on a box of its own; without it the
+# two share both cores and the bridge's replies wait behind Chromium's own start-up.
 #
 # Each round starts every build's demo bridge once, in turn (the order reversed every other
 # round, so neither build always follows the other), navigates a fresh Chromium to its `Console:`
@@ -13,7 +17,9 @@
 # Run it inside a network namespace of its own (`unshare -n`): it brings up lo itself.
 set -euo pipefail
 cd "$(dirname "$0")"
-if [[ $# -lt 2 ]]; then echo "usage: unshare -n $0 ROUNDS NAME=BRIDGE_DLL [NAME=BRIDGE_DLL ...]" >&2; exit 2; fi
+server_cpu=() browser_cpu=()
+if [[ ${1:-} == --apart ]]; then server_cpu=(taskset -c 0) browser_cpu=(taskset -c 1); shift; fi
+if [[ $# -lt 2 ]]; then echo "usage: unshare -n $0 [--apart] ROUNDS NAME=BRIDGE_DLL [NAME=BRIDGE_DLL ...]" >&2; exit 2; fi
 rounds=$1; shift
 builds=("$@")
 ip link set lo up
@@ -28,7 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-node floor.js > "$work/floor.out" &
+"${server_cpu[@]}" node floor.js > "$work/floor.out" &
 floor_pid=$!
 until grep -q Floor: "$work/floor.out"; do sleep 0.1; done
 floor=$(grep -o 'http://[^ ]*' "$work/floor.out")
@@ -39,7 +45,7 @@ load() { cut -d' ' -f1 /proc/loadavg; }
 measure() {
   local at result
   at=$(load)
-  result=$(node console-bench.js "$3" 0)
+  result=$("${browser_cpu[@]}" node console-bench.js "$3" 0)
   node -e 'const r = JSON.parse(process.argv[1]); console.log([process.argv[2], process.argv[3], process.argv[4], r.interactiveMs, r.firstCardPaintedMs, r.firstLoadBytes].join("\t"))' \
     "$result" "$1" "$2" "$at" | tee -a "$work/lines"
 }
@@ -56,7 +62,7 @@ for ((round = 1; round <= rounds; round++)); do
     dll=${build#*=}
     data="$work/data-$name-$round"
     mkdir -p "$data"
-    dotnet "$dll" --demo --Api:Port=0 --Mqtt:Port=0 --Data:Dir="$data" > "$data/out" 2>&1 &
+    "${server_cpu[@]}" dotnet "$dll" --demo --Api:Port=0 --Mqtt:Port=0 --Data:Dir="$data" > "$data/out" 2>&1 &
     bridge_pid=$!
     until grep -q Console: "$data/out"; do
       kill -0 "$bridge_pid" 2>/dev/null || { echo "bridge $name exited:" >&2; cat "$data/out" >&2; exit 1; }
