@@ -10,7 +10,7 @@ public interface IMqttLink
 {
     bool IsConnected { get; }
 
-    /// <summary>Publishes at QoS 1, never retained. Throws <see cref="Drivers.CommandFailedException"/>
+    /// <summary>Publishes at QoS 0, never retained (see <see cref="CommandMessage"/>). Throws <see cref="Drivers.CommandFailedException"/>
     /// (device_offline) while the broker is unreachable: commands fail now, never replay later.</summary>
     Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken ct);
 
