@@ -11,6 +11,7 @@ namespace Bridge.Service.Mqtt;
 public sealed class BrokerClientLink : BackgroundService, IMqttLink
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
     // Clean sessions over one TCP connection: QoS 1 would only add PUBACKs (see CommandMessage).
     private const MqttQualityOfServiceLevel SubscriptionQos = MqttQualityOfServiceLevel.AtMostOnce;
 
@@ -86,15 +87,7 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
             try
             {
                 _lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                await _client.ConnectAsync(BuildOptions(host, port), stoppingToken).ConfigureAwait(false);
-                var subs = _dispatcher.Subscriptions;
-                if (subs.Count > 0)
-                {
-                    var builder = new MqttClientSubscribeOptionsBuilder();
-                    foreach (var filter in subs.Select(s => s.Filter).Distinct())
-                        builder.WithTopicFilter(filter, SubscriptionQos);
-                    await _client.SubscribeAsync(builder.Build(), stoppingToken).ConfigureAwait(false);
-                }
+                await ConnectAndSubscribeAsync(host, port, stoppingToken).ConfigureAwait(false);
                 _connected = true;
                 _log.LogInformation("MQTT connected to {Host}:{Port}", host, port);
                 failures = 0;
@@ -130,6 +123,47 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
         }
     }
 
+    /// <summary>Connects and subscribes within <see cref="ConnectTimeout"/>. MQTTnet applies its own
+    /// timeout only when handed a token that cannot be cancelled; with the stopping token a peer
+    /// that accepted TCP and never answered CONNECT (or SUBSCRIBE) was waited on for ever.</summary>
+    private async Task ConnectAndSubscribeAsync(string host, int port, CancellationToken stoppingToken)
+    {
+        using var timeout = new CancellationTokenSource(ConnectTimeout, _time);
+        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        try
+        {
+            await _client.ConnectAsync(BuildOptions(host, port), connecting.Token).ConfigureAwait(false);
+            var subs = _dispatcher.Subscriptions;
+            if (subs.Count == 0) return;
+            var builder = new MqttClientSubscribeOptionsBuilder();
+            foreach (var filter in subs.Select(s => s.Filter).Distinct())
+                builder.WithTopicFilter(filter, SubscriptionQos);
+            await _client.SubscribeAsync(builder.Build(), connecting.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The next attempt starts from a clean client: MQTTnet refuses to connect while connected
+            // (as it is when only the SUBSCRIBE went unanswered).
+            await DisconnectQuietlyAsync().ConfigureAwait(false);
+            if (timeout.IsCancellationRequested) throw new TimeoutException($"no MQTT answer within {ConnectTimeout.TotalSeconds:0} s", e);
+            throw;
+        }
+    }
+
+    private async Task DisconnectQuietlyAsync()
+    {
+        if (!_client.IsConnected) return;
+        try
+        {
+            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(1), _time);
+            await _client.DisconnectAsync(new MqttClientDisconnectOptions(), quick.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _log.LogDebug("MQTT disconnect after a failed connect failed: {Reason}", e.Message);
+        }
+    }
+
     private MqttClientOptions BuildOptions(string host, int port)
     {
         System.Net.EndPoint endPoint = System.Net.IPAddress.TryParse(host, out var ip)
@@ -147,7 +181,7 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
             .WithClientId(_clientId)
             .WithCleanSession(true)
             .WithKeepAlivePeriod(_options.KeepAlive)
-            .WithTimeout(TimeSpan.FromSeconds(5));
+            .WithTimeout(ConnectTimeout);
         if (!string.IsNullOrEmpty(_options.Username)) builder.WithCredentials(_options.Username, _options.Password ?? "");
         return builder.Build();
     }
