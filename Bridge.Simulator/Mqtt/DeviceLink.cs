@@ -55,9 +55,22 @@ internal sealed class DeviceLink : IAsyncDisposable
 
     public async Task ConnectAsync(string subscribeFilter, MqttQualityOfServiceLevel subscribeQos, CancellationToken ct)
     {
-        await _client.ConnectAsync(_options, ct).ConfigureAwait(false);
-        var sub = new MqttClientSubscribeOptionsBuilder().WithTopicFilter(subscribeFilter, subscribeQos).Build();
-        await _client.SubscribeAsync(sub, ct).ConfigureAwait(false);
+        // MQTTnet applies its Timeout only to a token that cannot be cancelled: with the device's
+        // stopping token a peer that never answered would be waited on for ever, and the device
+        // would never try again.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.Timeout);
+        try
+        {
+            await _client.ConnectAsync(_options, timeout.Token).ConfigureAwait(false);
+            var sub = new MqttClientSubscribeOptionsBuilder().WithTopicFilter(subscribeFilter, subscribeQos).Build();
+            await _client.SubscribeAsync(sub, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            // MQTTnet reports the cancelled read as a closed connection; say what happened.
+            throw new TimeoutException($"no MQTT answer within {_options.Timeout.TotalSeconds:0} s", e);
+        }
     }
 
     public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtMostOnce, bool retain = false, CancellationToken ct = default)

@@ -55,8 +55,12 @@
         socket.onclose = function (e) { if (transport.onClose) transport.onClose({ code: e.code, reason: e.reason }) }
         resolve(transport)
       }
-      socket.onclose = function () { reject(new (core().BridgeError)('unreachable', 'the bridge did not accept the connection')) }
+      var refused = function () { reject(new (core().BridgeError)('unreachable', 'the bridge did not accept the connection')) }
+      socket.onclose = refused
       if (socket.readyState === WebSocket.OPEN) opened()
+      // The early socket can have failed (a refused token) before lib/core.js arrived: its close
+      // event is gone, so say so now or the page waits for ever.
+      else if (socket.readyState === WebSocket.CLOSED) refused()
       else socket.onopen = opened
     })
   }

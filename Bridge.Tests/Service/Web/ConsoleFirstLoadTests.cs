@@ -62,6 +62,25 @@ public sealed class ConsoleFirstLoadTests(DemoBridgeFixture home, ConsoleBrowser
     }
 
     [ChromiumFact]
+    public async Task A_token_refused_before_the_protocol_core_arrives_is_still_told()
+    {
+        var page = await chromium.NewPageAsync();
+        // The early socket's refusal (401) comes before lib/core.js, held back until then: the
+        // page must not wait for a close event that has already happened.
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.WebSocket += (_, socket) =>
+        {
+            socket.Close += (_, _) => closed.TrySetResult();
+            socket.SocketError += (_, _) => closed.TrySetResult();
+        };
+        await page.RouteAsync("**/lib/core.js", async route => { await closed.Task; await route.ContinueAsync(); });
+        await page.GotoAsync($"{Bridge.App.ConsoleUrl}#token={Bridge.Token()}x", new() { WaitUntil = WaitUntilState.Commit });
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await Assertions.Expect(page.Locator("[data-problem=\"token\"]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Pairing code")).ToBeVisibleAsync();
+    }
+
+    [ChromiumFact]
     public async Task A_change_made_while_the_modules_load_is_on_the_card_and_in_the_activity()
     {
         var page = await chromium.NewPageAsync();
