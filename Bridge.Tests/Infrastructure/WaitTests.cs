@@ -36,4 +36,30 @@ public sealed class WaitTests
         Assert.InRange(port, 1, 65535);
         Assert.False(await FreePort.IsAcceptingAsync(port, TimeSpan.FromSeconds(1)));
     }
+
+    [Fact]
+    public void Free_UDP_ports_are_outside_what_the_kernel_hands_out_for_port_0_and_never_handed_out_twice()
+    {
+        var ports = Enumerable.Range(0, 200).Select(_ => FreePort.GetUdp()).ToList();
+        Assert.Equal(ports.Count, ports.Distinct().Count());
+        // Sockets bound to port 0 meanwhile (dozens per simulated home) get none of them.
+        var ephemeral = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+                ephemeral.Add(s);
+                s.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+                Assert.DoesNotContain(((System.Net.IPEndPoint)s.LocalEndPoint!).Port, ports);
+            }
+        }
+        finally
+        {
+            foreach (var s in ephemeral) s.Dispose();
+        }
+        // And each is free on every address, as a bridge binds its discovery ports.
+        using var bound = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        bound.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Any, ports[0]));
+    }
 }

@@ -57,12 +57,7 @@ public sealed class YeelightRig : IAsyncDisposable
         return new YeelightRig(bulbs, bridge, port) { SinceBridgeStart = bridgeStarting, BridgeStartTook = bridgeStarting.Elapsed };
     }
 
-    public static int FreeUdpPort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
+    public static int FreeUdpPort() => FreePort.GetUdp();
 
     /// <summary>Completes when every bulb is known and online and has its state read (or throws after the timeout).</summary>
     public Task WaitAllOnlineAsync(TimeSpan timeout) =>
