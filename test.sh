@@ -192,7 +192,7 @@ if [[ -d clients/node_modules ]]; then
     fi
     passed=$((passed + js_passed)) failed=$((failed + js_failed)) skipped=$((skipped + js_skipped))
     # TAP's failed tests: "not ok N - name" (subtests are indented; their parents fail with them).
-    sed -n 's/^not ok [0-9]* - \(.*\)$/\1 (JavaScript)/p' "$RESULTS/js.tap" >>"$FAILURES"
+    [[ -f $RESULTS/js.tap ]] && sed -n 's/^not ok [0-9]* - \(.*\)$/\1 (JavaScript)/p' "$RESULTS/js.tap" >>"$FAILURES"
 fi
 
 # The failed tests again, just above the last line, where a CI log's tail shows them.

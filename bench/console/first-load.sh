@@ -4,8 +4,9 @@
 #   unshare -n bench/console/first-load.sh [--apart] ROUNDS NAME=PATH/Bridge.Service.dll [NAME=…]
 #
 # --apart: the servers (bridges, floor.js) on CPU 0 and the browser on CPU 1 (taskset), as at home,
-# where the browser runs on a phone or a laptop and the bridge on a box of its own; without it the
-# two share both cores and the bridge's replies wait behind Chromium's own start-up.
+# where the browser runs on a phone or a laptop and the bridge on a box of its own. Without it
+# Chromium's processes spread over both cores, and waking each other across them costs every page
+# more on a paravirtualised guest than the page's own work (docs/benchmarks.md, "Issue #12").
 #
 # Each round starts every build's demo bridge once, in turn (the order reversed every other
 # round, so neither build always follows the other), navigates a fresh Chromium to its `Console:`
