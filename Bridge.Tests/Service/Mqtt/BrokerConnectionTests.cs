@@ -17,17 +17,28 @@ public sealed class BrokerConnectionTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _broker = await MosquittoFixture.StartNewAsync();
-        // "localhost" rather than an address: the connection provider resolves it and tries each address.
-        _bridge = await TestBridge.StartAsync(demo: false, extra: [$"--Mqtt:Url=mqtt://localhost:{_broker.Port}"]);
-        _link = _bridge.App.Services.GetRequiredService<IMqttLink>();
-        await Wait.UntilAsync(() => _link.IsConnected, TimeSpan.FromSeconds(15), "the bridge connected to mosquitto by host name");
+        try
+        {
+            _broker = await MosquittoFixture.StartNewAsync();
+            // "localhost" rather than an address: the connection provider resolves it and tries each address.
+            _bridge = await TestBridge.StartAsync(demo: false, extra: [$"--Mqtt:Url=mqtt://localhost:{_broker.Port}"]);
+            _link = _bridge.App.Services.GetRequiredService<IMqttLink>();
+            await Wait.UntilAsync(() => _link.IsConnected, TimeSpan.FromSeconds(15), "the bridge connected to mosquitto by host name");
+        }
+        catch
+        {
+            // A broker left running when the set-up fails would outlive the test run; disposing twice is harmless.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
     {
-        await _bridge.DisposeAsync();
-        await _broker.DisposeAsync();
+        if (_bridge is not null) await _bridge.DisposeAsync();
+        _bridge = null!;
+        if (_broker is not null) await _broker.DisposeAsync();
+        _broker = null!;
     }
 
     [Fact]

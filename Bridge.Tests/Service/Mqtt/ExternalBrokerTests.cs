@@ -17,21 +17,34 @@ public sealed class ExternalBrokerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _broker = await MosquittoFixture.StartNewAsync();
-        _bridge = await TestBridge.StartAsync(demo: false, extra: [$"--Mqtt:Url={_broker.Url}", "--Commands:ConfirmTimeout=00:00:02"]);
-        _client = await _bridge.ConnectAsync();
-        JsonAssert.Ok(await _client.RequestAsync(new { op = "subscribe" }));
-        _home = SimulatedHome.Demo();
-        await _home.StartAsync(_broker.Host, _broker.Port);
-        foreach (var device in _home.Devices) await WaitOnline(device.Id);
+        try
+        {
+            _broker = await MosquittoFixture.StartNewAsync();
+            _bridge = await TestBridge.StartAsync(demo: false, extra: [$"--Mqtt:Url={_broker.Url}", "--Commands:ConfirmTimeout=00:00:02"]);
+            _client = await _bridge.ConnectAsync();
+            JsonAssert.Ok(await _client.RequestAsync(new { op = "subscribe" }));
+            _home = SimulatedHome.Demo();
+            await _home.StartAsync(_broker.Host, _broker.Port);
+            foreach (var device in _home.Devices) await WaitOnline(device.Id);
+        }
+        catch
+        {
+            // A broker left running when the set-up fails would outlive the test run; disposing twice is harmless.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
     {
-        await _client.DisposeAsync();
-        await _home.DisposeAsync();
-        await _bridge.DisposeAsync();
-        await _broker.DisposeAsync();
+        if (_client is not null) await _client.DisposeAsync();
+        _client = null!;
+        if (_home is not null) await _home.DisposeAsync();
+        _home = null!;
+        if (_bridge is not null) await _bridge.DisposeAsync();
+        _bridge = null!;
+        if (_broker is not null) await _broker.DisposeAsync();
+        _broker = null!;
     }
 
     private async Task WaitOnline(string id)
