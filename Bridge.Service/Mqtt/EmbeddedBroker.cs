@@ -23,20 +23,24 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, BrokerAccessCo
         var o = options.Value;
         if (!o.Embedded) return;
         var bind = IPAddress.Parse(o.Bind);
-        Port = o.Port == 0 ? FreePort(bind) : o.Port;
-        var serverOptions = new MqttServerFactory().CreateServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(bind)
-            .WithDefaultEndpointPort(Port)
-            .WithMaxPendingMessagesPerClient(10_000)
-            .Build();
-        serverOptions.DefaultEndpointOptions.NoDelay = true;
-        if (bind.AddressFamily == AddressFamily.InterNetwork)
-            serverOptions.DefaultEndpointOptions.BoundInterNetworkV6Address = IPAddress.None;
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
-        // Before the in-process link's own handler, so what is refused here never reaches the drivers.
-        access.Attach(_server);
-        await _server.StartAsync().ConfigureAwait(false);
+        // Port 0: MQTTnet does not report the port it bound, so one is picked free and bound after.
+        // In between, the OS can hand it to any outgoing connection of this process (a CI run once
+        // lost a bridge that way): then pick again.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = o.Port == 0 ? FreePort(bind) : o.Port;
+            _server = CreateServer(bind, Port);
+            try
+            {
+                await _server.StartAsync().ConfigureAwait(false);
+                break;
+            }
+            catch (SocketException e) when (o.Port == 0 && e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 5)
+            {
+                _server.Dispose();
+                log.LogDebug("The free port {Port} for the embedded broker was taken before it was bound; picking another", Port);
+            }
+        }
         log.LogInformation("Embedded MQTT broker listening on {Address}:{Port}", bind, Port);
         if (o.AllowAnonymous)
             log.LogWarning("Mqtt:AllowAnonymous is on: any client on the network may connect to the broker without an account, command every device and forge its reports; turn it off once devices have accounts");
@@ -47,6 +51,23 @@ public sealed class EmbeddedBroker(IOptions<MqttOptions> options, BrokerAccessCo
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_server is { IsStarted: true }) await _server.StopAsync(new MqttServerStopOptions()).ConfigureAwait(false);
+    }
+
+    private MqttServer CreateServer(IPAddress bind, int port)
+    {
+        var serverOptions = new MqttServerFactory().CreateServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(bind)
+            .WithDefaultEndpointPort(port)
+            .WithMaxPendingMessagesPerClient(10_000)
+            .Build();
+        serverOptions.DefaultEndpointOptions.NoDelay = true;
+        if (bind.AddressFamily == AddressFamily.InterNetwork)
+            serverOptions.DefaultEndpointOptions.BoundInterNetworkV6Address = IPAddress.None;
+        var server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        // Before the in-process link's own handler, so what is refused here never reaches the drivers.
+        access.Attach(server);
+        return server;
     }
 
     private static int FreePort(IPAddress bind)

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace Bridge.Tests.Infrastructure;
 
 public sealed class WaitTests
@@ -43,15 +46,15 @@ public sealed class WaitTests
         var ports = Enumerable.Range(0, 200).Select(_ => FreePort.GetUdp()).ToList();
         Assert.Equal(ports.Count, ports.Distinct().Count());
         // Sockets bound to port 0 meanwhile (dozens per simulated home) get none of them.
-        var ephemeral = new List<System.Net.Sockets.Socket>();
+        var ephemeral = new List<Socket>();
         try
         {
             for (var i = 0; i < 200; i++)
             {
-                var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+                var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
                 ephemeral.Add(s);
-                s.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-                Assert.DoesNotContain(((System.Net.IPEndPoint)s.LocalEndPoint!).Port, ports);
+                s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                Assert.DoesNotContain(((IPEndPoint)s.LocalEndPoint!).Port, ports);
             }
         }
         finally
@@ -59,7 +62,7 @@ public sealed class WaitTests
             foreach (var s in ephemeral) s.Dispose();
         }
         // And each is free on every address, as a bridge binds its discovery ports.
-        using var bound = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
-        bound.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Any, ports[0]));
+        using var bound = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        bound.Bind(new IPEndPoint(IPAddress.Any, ports[0]));
     }
 }

@@ -56,7 +56,7 @@ public sealed class ProtocolModuleTests
     public async Task Its_UDP_search_finds_devices_that_answer_the_probe_and_that_announce_themselves()
     {
         using var device = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        var listenPort = FreeUdpPort();
+        var listenPort = FreePort.GetUdp();
         await using var bridge = await StartAsync(listenPort, $"--Acme:Targets:0=127.0.0.1:{((IPEndPoint)device.Client.LocalEndPoint!).Port}");
         // The probe arrives at the device's address, which answers the sender, as devices do.
         var probe = await device.ReceiveAsync().WaitAsync(Timeout);
@@ -79,7 +79,7 @@ public sealed class ProtocolModuleTests
     public async Task Adopt_hands_the_key_to_the_protocols_adopter_which_keeps_it_out_of_the_log()
     {
         var logs = new LogCapture();
-        await using var bridge = await StartAsync(FreeUdpPort(), logs,
+        await using var bridge = await StartAsync(FreePort.GetUdp(), logs,
             "--Devices:Static:0:Protocol=acme", "--Devices:Static:0:Id=acme-plug-1", "--Devices:Static:0:Address=192.0.2.7:6668");
         await using var client = await bridge.ConnectAsync(TokenScope.Install);
 
@@ -108,7 +108,7 @@ public sealed class ProtocolModuleTests
     public async Task A_declared_device_with_its_key_is_adopted_at_start()
     {
         var logs = new LogCapture();
-        await using var bridge = await StartAsync(FreeUdpPort(), logs,
+        await using var bridge = await StartAsync(FreePort.GetUdp(), logs,
             "--Devices:Static:0:Protocol=acme", "--Devices:Static:0:Id=acme-plug-2", "--Devices:Static:0:Address=192.0.2.8", $"--Devices:Static:0:Key={Key}");
         var registry = bridge.App.Services.GetRequiredService<Bridge.Service.Devices.DeviceRegistry>();
         await Wait.UntilAsync(() => registry.TryGet("acme-plug-2", out var d) && d.Online, Timeout, "the declared device adopted");
@@ -119,7 +119,7 @@ public sealed class ProtocolModuleTests
     [Fact]
     public async Task A_device_whose_protocol_adopts_nothing_is_refused_by_name()
     {
-        await using var bridge = await StartAsync(FreeUdpPort());
+        await using var bridge = await StartAsync(FreePort.GetUdp());
         bridge.App.Services.GetRequiredService<DiscoveredDevices>().Found(new DiscoveredDevice("kitchen-sensor", "esphome", IPAddress.Loopback, 6053, "kitchen", "mdns"));
         await using var client = await bridge.ConnectAsync(TokenScope.Install);
         var reply = await client.RequestAsync(new { id = "1", op = "adopt", device = "kitchen-sensor" });
@@ -136,11 +136,4 @@ public sealed class ProtocolModuleTests
             s.AddProtocol<AcmeModule>(new ConfigurationBuilder().Build());
             if (logs is not null) s.AddSingleton<ILoggerProvider>(logs);
         }, [$"--Acme:ListenPort={listenPort}", .. extra]);
-
-    private static int FreeUdpPort()
-    {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
-    }
 }

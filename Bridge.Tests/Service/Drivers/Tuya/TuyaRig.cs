@@ -62,9 +62,9 @@ public sealed class TuyaRig : IAsyncDisposable
     /// REQ_DEVINFO towards) free discovery ports; returns the bridge arguments that make it hear them there.</summary>
     public static async Task<(List<string> Args, int PlainPort, int EncryptedPort, int DeviceInfoPort)> StartDevicesAsync(SimulatedTuyaDevice[] devices)
     {
-        var plain = YeelightRig.FreeUdpPort();
-        var encrypted = YeelightRig.FreeUdpPort();
-        var info = YeelightRig.FreeUdpPort();
+        var plain = FreePort.GetUdp();
+        var encrypted = FreePort.GetUdp();
+        var info = FreePort.GetUdp();
         var args = new List<string>
         {
             "--Discovery:BeaconPort=0", $"--Discovery:Tuya:PlainPort={plain}", $"--Discovery:Tuya:EncryptedPort={encrypted}", $"--Discovery:Tuya:DeviceInfoPort={info}",

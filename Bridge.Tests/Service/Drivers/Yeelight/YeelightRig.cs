@@ -45,7 +45,7 @@ public sealed class YeelightRig : IAsyncDisposable
     public static async Task<YeelightRig> StartAsync(int count, bool multicast = false, int quotaPerMinute = 60, params string[] extra)
     {
         var bulbs = MakeBulbs(count, quotaPerMinute);
-        var port = FreeUdpPort();
+        var port = FreePort.GetUdp();
         foreach (var b in bulbs)
             if (multicast) await b.StartAsync(true, multicastPort: port);
             else await b.StartAsync(false);
@@ -57,7 +57,6 @@ public sealed class YeelightRig : IAsyncDisposable
         return new YeelightRig(bulbs, bridge, port) { SinceBridgeStart = bridgeStarting, BridgeStartTook = bridgeStarting.Elapsed };
     }
 
-    public static int FreeUdpPort() => FreePort.GetUdp();
 
     /// <summary>Completes when every bulb is known and online and has its state read (or throws after the timeout).</summary>
     public Task WaitAllOnlineAsync(TimeSpan timeout) =>
