@@ -7,7 +7,36 @@ namespace Bridge.Runtime.Sockets;
 /// small and latency-bound; a host name resolved and each of its addresses tried in turn.</summary>
 public static class TcpConnector
 {
-    public static async Task<Socket> ConnectAsync(EndPoint endPoint, CancellationToken cancellationToken)
+    /// <summary>A connection served by the runtime's socket engine (asynchronous reads and writes).</summary>
+    public static Task<Socket> ConnectAsync(EndPoint endPoint, CancellationToken cancellationToken) =>
+        ConnectAnyAsync(endPoint, static (socket, to, ct) => socket.ConnectAsync(to, ct).AsTask(), cancellationToken);
+
+    /// <summary>A connection in blocking mode that the socket engine never registers: a read blocks
+    /// in the kernel, and data arriving wakes the reading thread itself rather than the engine's
+    /// epoll thread, which would then wake the reader (two wake-ups instead of one). Use it only
+    /// with synchronous reads and writes (<see cref="ReaderThreadStream"/>): one asynchronous
+    /// operation hands the socket to the engine for good.</summary>
+    /// <remarks>The blocking connect runs on a pool thread; cancelling closes the socket, which ends
+    /// it (the kernel drops a connection attempt whose socket is shut down).</remarks>
+    public static Task<Socket> ConnectBlockingAsync(EndPoint endPoint, CancellationToken cancellationToken) =>
+        ConnectAnyAsync(endPoint, ConnectBlockingAsync, cancellationToken);
+
+    private static async Task ConnectBlockingAsync(Socket socket, IPEndPoint to, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var closeOnCancel = cancellationToken.Register(static s => ((Socket)s!).Dispose(), socket);
+        try
+        {
+            await Task.Run(() => socket.Connect(to), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("the connection attempt was cancelled", e, cancellationToken);
+        }
+    }
+
+    private static async Task<Socket> ConnectAnyAsync(EndPoint endPoint, Func<Socket, IPEndPoint, CancellationToken, Task> connect,
+        CancellationToken cancellationToken)
     {
         var (addresses, port) = endPoint switch
         {
@@ -21,7 +50,7 @@ public static class TcpConnector
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+                await connect(socket, new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
                 return socket;
             }
             catch (SocketException e)

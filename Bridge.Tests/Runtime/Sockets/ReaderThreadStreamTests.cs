@@ -1,14 +1,16 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Bridge.Runtime.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
 
 namespace Bridge.Tests.Runtime.Sockets;
 
-/// <summary>The broker link's reads on a thread of their own, over real loopback sockets: the same
-/// bytes in order, the reading loop moved onto that thread, the first read cancellable, and a
-/// waiting read ended by disposal.</summary>
+/// <summary>The broker link's reads on a thread of their own, over real loopback sockets in blocking
+/// mode as the link opens them: the same bytes in order, the reading loop moved onto that thread,
+/// the socket never handed to the runtime's socket engine, a waiting read cancellable, and a waiting
+/// read ended by disposal.</summary>
 public sealed class ReaderThreadStreamTests
 {
     private const string ThreadName = "Test link reader";
@@ -38,7 +40,9 @@ public sealed class ReaderThreadStreamTests
         await using var _ = stream;
         using var __ = server;
         await server.SendAsync(new byte[] { 1 });
-        Assert.Equal(1, await stream.ReadAsync(new byte[1])); // the first read: asynchronous, on the caller's side
+        // The first read (the broker's CONNACK) continues on the pool: the link's set-up that awaits
+        // it is not to run on the reader thread.
+        Assert.Equal(1, await stream.ReadAsync(new byte[1]));
         Assert.False(stream.OnReaderThread);
 
         // The second read waits (nothing sent yet), so its data arrives on the reader thread and
@@ -72,9 +76,10 @@ public sealed class ReaderThreadStreamTests
     }
 
     [Fact]
-    public async Task The_first_read_ends_when_its_token_is_cancelled()
+    public async Task A_waiting_read_ends_when_its_token_is_cancelled_and_closes_the_connection()
     {
-        // A peer that accepts and never answers (no CONNACK) is given up on at the connect timeout.
+        // A peer that accepts and never answers (no CONNACK) is given up on at the connect timeout:
+        // a read blocked in the socket ends only by closing it, which the peer sees.
         var (stream, server, _) = await ConnectAsync();
         await using var _ = stream;
         using var __ = server;
@@ -83,7 +88,43 @@ public sealed class ReaderThreadStreamTests
         Assert.False(read.IsCompleted);
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.WaitAsync(TimeSpan.FromSeconds(10)));
+        var got = new byte[1];
+        Assert.Equal(0, await server.ReceiveAsync(got).WaitAsync(TimeSpan.FromSeconds(10)));
     }
+
+    [Fact]
+    public async Task Reads_and_writes_leave_the_socket_blocking_so_arriving_data_wakes_only_the_reader()
+    {
+        // One asynchronous operation would make the descriptor non-blocking and put it in the socket
+        // engine's epoll set for good; the reader would then be woken through the engine's thread.
+        var (stream, server, client) = await ConnectAsync();
+        await using var _ = stream;
+        using var __ = server;
+        Assert.False(NonBlocking(client), "the connector left the socket non-blocking");
+        await stream.WriteAsync(new byte[] { 7 });
+        await server.SendAsync(new byte[] { 1 });
+        Assert.Equal(1, await stream.ReadAsync(new byte[1]));
+        var loop = stream.ReadAsync(new byte[1]).AsTask();
+        await server.SendAsync(new byte[] { 2 });
+        Assert.Equal(1, await loop.WaitAsync(TimeSpan.FromSeconds(10)));
+        await stream.WriteAsync(new byte[] { 8 });
+        var echoed = new byte[2];
+        var have = 0;
+        while (have < 2) have += await server.ReceiveAsync(echoed.AsMemory(have)).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(new byte[] { 7, 8 }, echoed);
+        Assert.False(NonBlocking(client), "a read or write handed the socket to the socket engine");
+    }
+
+    private static bool NonBlocking(Socket socket)
+    {
+        const int F_GETFL = 3, O_NONBLOCK = 0x800; // Linux
+        var flags = Fcntl((int)socket.SafeHandle.DangerousGetHandle(), F_GETFL);
+        Assert.True(flags >= 0, "fcntl failed");
+        return (flags & O_NONBLOCK) != 0;
+    }
+
+    [DllImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static extern int Fcntl(int fd, int command);
 
     [Fact]
     public async Task A_read_waiting_on_the_reader_thread_ends_when_the_stream_is_disposed()
@@ -142,7 +183,7 @@ public sealed class ReaderThreadStreamTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var accepted = listener.AcceptSocketAsync();
-        var socket = await TcpConnector.ConnectAsync(listener.LocalEndpoint, CancellationToken.None);
+        var socket = await TcpConnector.ConnectBlockingAsync(listener.LocalEndpoint, CancellationToken.None);
         var server = await accepted.WaitAsync(TimeSpan.FromSeconds(10));
         return (new ReaderThreadStream(new NetworkStream(socket, ownsSocket: true), ThreadName), server, socket);
     }
