@@ -4,7 +4,7 @@
 #
 #   bench/compare-node-red.sh [--no-build] [--systems "node-red bridge"] [--lamps 100]
 #                             [--single-count 5000] [--multi-count 50000] [--repeat 1]
-#                             [--prime-count 20000] [--cold]
+#                             [--prime-count 20000] [--cold] [--breakdown]
 #
 # For each system in turn it primes it (unmeasured: 10×100 × --prime-count commands, then
 # 1×1 × a tenth of that), then runs the project's load generator twice:
@@ -21,6 +21,9 @@
 # load generator's 500 warm-up commands each and no priming; then the primed runs as usual.
 # and reads the system's CPU time (utime+stime of its one process, /proc/<pid>/stat) before
 # and after each run: CPU µs per command = CPU time / (measured + warm-up commands).
+# --breakdown: during each measured 1×1 run, half a second of the machine's socket system calls
+# (perf, tracepoints) split into the links of one command's path (bench/node-red/breakdown.py):
+# load generator → system → broker → lamp → broker → system → load generator, medians in µs.
 # Prints a table; the raw JSON lines go to results.jsonl in a temporary directory (printed).
 # Every process it starts is stopped on exit.
 set -euo pipefail
@@ -37,6 +40,7 @@ MULTI_COUNT=50000
 REPEAT=1
 PRIME_COUNT=20000
 COLD=0
+BREAKDOWN=0
 while (($#)); do
     case "$1" in
         --no-build) BUILD=0 ;;
@@ -47,7 +51,8 @@ while (($#)); do
         --repeat) REPEAT=$2; shift ;;
         --prime-count) PRIME_COUNT=$2; shift ;;
         --cold) COLD=1 ;;
-        -h|--help) sed -n '2,23p' "$SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --breakdown) BREAKDOWN=1 ;;
+        -h|--help) sed -n '2,26p' "$SCRIPT" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "compare-node-red: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -130,6 +135,10 @@ if [[ ! -x /usr/sbin/mosquitto ]]; then
 fi
 command -v node >/dev/null || die "node is needed (Debian: apt-get install nodejs npm)"
 command -v python3 >/dev/null || die "python3 is needed"
+if ((BREAKDOWN)) && ! command -v perf >/dev/null; then
+    log "installing perf (for --breakdown)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null || die "--breakdown needs perf"
+fi
 if [[ ! -d $BENCH/node_modules/node-red || ! -d $BENCH/node_modules/mqtt ]]; then
     log "installing node-red and mqtt (npm ci in bench/node-red)"
     (cd "$BENCH" && npm ci --no-audit --no-fund >"$WORK/npm.log" 2>&1) || { tail -20 "$WORK/npm.log" >&2; die "npm ci failed"; }
@@ -232,6 +241,20 @@ thread_switches() { # pid file: "<thread name>\t<voluntary + involuntary>" per t
     done >"$2"
 }
 
+trace_single() { # system: a second into a 1×1 run, half a second of socket calls, split by link
+    local system=$1 n data loadgen
+    sleep 1
+    loadgen=$(pgrep -f -n "loadgen --url $SYS_URL") || return 1
+    n=$(ls "$WORK"/breakdown-*.txt 2>/dev/null | wc -l)
+    data=$WORK/breakdown-$n.data
+    perf record -q -o "$data" -a --exclude-perf -e 'syscalls:sys_enter_sendto,syscalls:sys_enter_sendmsg,syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_exit_recvfrom,syscalls:sys_exit_recvmsg,syscalls:sys_exit_read,syscalls:sys_exit_readv' \
+        -- sleep 0.5 >/dev/null 2>>"$WORK/breakdown.err" || return 1
+    perf script -i "$data" -F comm,pid,tid,cpu,time,event,trace 2>>"$WORK/breakdown.err" |
+        python3 "$BENCH/breakdown.py" "$SYS_PID" "$MOSQUITTO_PID" "$LAMPS_PID" "$loadgen" >"$WORK/breakdown-$n.txt" 2>>"$WORK/breakdown.err" || return 1
+    rm -f "$data"
+    { echo "  $system 1×1, one command's path:"; sed 's/^/    /' "$WORK/breakdown-$n.txt"; } >&2
+}
+
 run_scenario() { # system scenario connections inflight count [loadgen args...]
     local system=$1 scenario=$2 k=$3 c=$4 n=$5 sys0 sys1 mq0 mq1 lamps0 lamps1 all0 all1 ctx0 ctx1 t0 t1 rc out
     sys0=$(cpu_ticks "$SYS_PID"); mq0=$(cpu_ticks "$MOSQUITTO_PID"); lamps0=$(cpu_ticks "$LAMPS_PID")
@@ -242,6 +265,11 @@ run_scenario() { # system scenario connections inflight count [loadgen args...]
     local extra=("$@") load
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     ((k * c > 1)) && extra+=(--per-device "$PER_DEVICE")
+    local tracing=
+    if ((BREAKDOWN)) && [[ $scenario == single ]]; then
+        trace_single "$system" &
+        tracing=$!
+    fi
     set +e
     # The wrapper writes the load generator's own CPU time (its rusage) to loadgen.cpu.
     out=$(python3 -c '
@@ -253,6 +281,7 @@ sys.exit(r.returncode)' "$WORK/loadgen.cpu" timeout "$LOADGEN_TIMEOUT" dotnet "$
         --connections "$k" --inflight "$c" --count "$n" --timeout "$COMMAND_TIMEOUT" "${extra[@]}" 2>>"$WORK/loadgen.err")
     rc=$?
     set -e
+    [[ -n $tracing ]] && { wait "$tracing" || log "$system: no breakdown (see $WORK/breakdown.err)"; }
     t1=$(date +%s.%N); all1=$(machine_busy_ticks)
     sys1=$(cpu_ticks "$SYS_PID"); mq1=$(cpu_ticks "$MOSQUITTO_PID"); lamps1=$(cpu_ticks "$LAMPS_PID")
     ctx1=$(context_switches "$SYS_PID")
