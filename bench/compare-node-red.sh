@@ -245,10 +245,10 @@ trace_single() { # system: a second into a 1×1 run, half a second of socket cal
     local system=$1 n data loadgen
     sleep 1
     loadgen=$(pgrep -f -n "loadgen --url $SYS_URL") || return 1
-    n=$(ls "$WORK"/breakdown-*.txt 2>/dev/null | wc -l)
+    n=$(find "$WORK" -maxdepth 1 -name "breakdown-*.txt" | wc -l)
     data=$WORK/breakdown-$n.data
-    perf record -q -o "$data" -a --exclude-perf -e 'syscalls:sys_enter_sendto,syscalls:sys_enter_sendmsg,syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_exit_recvfrom,syscalls:sys_exit_recvmsg,syscalls:sys_exit_read,syscalls:sys_exit_readv' \
-        -- sleep 0.5 >/dev/null 2>>"$WORK/breakdown.err" || return 1
+    perf record -q -o "$data" -a -e 'syscalls:sys_enter_sendto,syscalls:sys_enter_sendmsg,syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_exit_recvfrom,syscalls:sys_exit_recvmsg,syscalls:sys_exit_read,syscalls:sys_exit_readv' \
+        --exclude-perf -- sleep 0.5 >/dev/null 2>>"$WORK/breakdown.err" || return 1
     perf script -i "$data" -F comm,pid,tid,cpu,time,event,trace 2>>"$WORK/breakdown.err" |
         python3 "$BENCH/breakdown.py" "$SYS_PID" "$MOSQUITTO_PID" "$LAMPS_PID" "$loadgen" >"$WORK/breakdown-$n.txt" 2>>"$WORK/breakdown.err" || return 1
     rm -f "$data"

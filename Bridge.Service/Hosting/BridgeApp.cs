@@ -52,6 +52,13 @@ public sealed class BridgeApp : IAsyncDisposable
             // After the API's: the API's address is the first the server reports (ApiUrl, the mDNS announcement).
             MetricsListener.Listen(k, metricsListener);
         });
+        // Kestrel runs a connection's I/O and the application's code for it on one thread, instead of
+        // hopping from the socket's completion to its I/O queue to the pool and back for each frame
+        // (docs/benchmarks.md, "Issue #9": 1 × 1 p50 −35 µs, 10 × 100 CPU per command −16 % with the
+        // broker link's own reader thread). "Unsafe" because a handler that blocks holds its own
+        // connection's reads; the thread is still a pool thread: the socket engine hands completions
+        // to the pool, since the bridge leaves DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS unset.
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
         builder.Host.UseSystemd();
         // Serilog writes the console; the default console provider would print everything twice.
         // preserveStaticLogger: each host keeps its own logger, instead of every host in the process

@@ -1,13 +1,27 @@
+using System.Net;
 using Bridge.Service.Drivers;
 using Bridge.Service.Security;
 using Microsoft.Extensions.Options;
 using MQTTnet;
+using MQTTnet.LowLevelClient;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 
 namespace Bridge.Service.Mqtt;
 
 /// <summary>The bridge's link to an external broker (Mqtt:Url): connects, resubscribes after every
-/// reconnect, and backs off (with jitter) while the broker is away.</summary>
+/// reconnect, keeps the connection alive, and backs off (with jitter) while the broker is away.</summary>
+/// <remarks>
+/// Built on MQTTnet's low-level client (its packet codec and channel) rather than its full client,
+/// which hands every received publish from its receive loop to a second task through a queue: a
+/// thread-pool wake-up per report (docs/benchmarks.md, "Issue #9"). Here the receive loop
+/// dispatches each publish itself, and, reading through <see cref="BrokerConnectionProvider"/>'s
+/// stream, runs on the link's own reader thread: a device's report, the command it confirms and
+/// the reply to the client (Kestrel's output runs inline, see BridgeApp) all happen on the thread
+/// the kernel woke. Handlers must therefore not block: one that waited for another report would
+/// wait for ever. The bridge needs only what a clean session at QoS 0 needs: CONNECT/CONNACK,
+/// SUBSCRIBE/SUBACK, PUBLISH both ways, PINGREQ/PINGRESP and DISCONNECT.
+/// </remarks>
 public sealed class BrokerClientLink : BackgroundService, IMqttLink
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
@@ -18,12 +32,14 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
     private readonly MqttOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<BrokerClientLink> _log;
-    private readonly IMqttClient _client;
+    private readonly MqttClientFactory _factory = new();
     private readonly string _clientId;
     private readonly TopicDispatcher _dispatcher;
     private static readonly BrokerConnectionProvider Connections = new();
-    private volatile TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile ILowLevelMqttClient? _client;
     private volatile bool _connected;
+    private int _packetId;
+    private long _lastHeardTicks;
 
     public BrokerClientLink(IOptions<MqttOptions> options, BridgeIdentity identity, TimeProvider time, ILogger<BrokerClientLink> log)
     {
@@ -32,17 +48,6 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
         _time = time;
         _log = log;
         _clientId = "devicebridge-" + identity.Id;
-        _client = new MqttClientFactory().CreateMqttClient();
-        _client.ApplicationMessageReceivedAsync += e =>
-        {
-            _dispatcher.Dispatch(new MqttMessage(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, e.ApplicationMessage.Retain));
-            return Task.CompletedTask;
-        };
-        _client.DisconnectedAsync += _ =>
-        {
-            _lost.TrySetResult();
-            return Task.CompletedTask;
-        };
     }
 
     public bool IsConnected => _connected;
@@ -52,21 +57,20 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
     public void Subscribe(string filter, Action<MqttMessage> handler)
     {
         _dispatcher.Add(filter, handler);
-        if (_connected)
+        if (_connected && _client is { } client)
         {
-            // Late subscriptions (a device with its own FullTopic) take effect at once.
-            _ = _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                .WithTopicFilter(filter, SubscriptionQos).Build(), CancellationToken.None);
+            // Late subscriptions (a device with its own FullTopic) take effect at once; a failure
+            // means the connection is going, and the reconnect subscribes to everything.
+            _ = SendQuietlyAsync(client, SubscribePacket([filter]));
         }
     }
 
     public async Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
-        if (!_connected) throw Unreachable();
-        var message = CommandMessage.Build(topic, payload);
+        if (!_connected || _client is not { } client) throw Unreachable();
         try
         {
-            await _client.PublishAsync(message, ct).ConfigureAwait(false);
+            await client.SendAsync(CommandMessage.BuildPacket(topic, payload), ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -84,18 +88,19 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
         while (!stoppingToken.IsCancellationRequested)
         {
             var (host, port) = _options.ClientTarget(0);
+            var client = _factory.CreateLowLevelMqttClient();
             try
             {
-                _lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                await ConnectAndSubscribeAsync(host, port, stoppingToken).ConfigureAwait(false);
+                await ConnectAsync(client, host, port, stoppingToken).ConfigureAwait(false);
+                _client = client;
                 _connected = true;
                 _log.LogInformation("MQTT connected to {Host}:{Port}", host, port);
                 failures = 0;
                 ConnectionChanged?.Invoke(true);
-                await _lost.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
-                _connected = false;
+                await ReceiveUntilLostAsync(client, stoppingToken).ConfigureAwait(false);
+                if (stoppingToken.IsCancellationRequested) break;
+                Lost();
                 _log.LogWarning("MQTT connection to {Host}:{Port} lost; reconnecting", host, port);
-                ConnectionChanged?.Invoke(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -103,73 +108,194 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
             }
             catch (Exception e)
             {
-                if (_connected)
-                {
-                    _connected = false;
-                    ConnectionChanged?.Invoke(false);
-                }
+                Lost();
                 // Log the first failure of an outage, then only now and then.
                 if (failures++ == 0) _log.LogWarning("MQTT broker {Host}:{Port} unreachable ({Reason}); retrying with back-off", host, port, e.Message);
                 else _log.LogDebug("MQTT reconnect attempt {Attempt} failed: {Reason}", failures, e.Message);
                 var delay = Bridge.Runtime.Backoff.Delay(failures - 1, FirstRetry, _options.MaxReconnectDelay, Random.Shared);
+                client.Dispose();
                 await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
+                continue;
             }
+            finally
+            {
+                if (stoppingToken.IsCancellationRequested) client.Dispose();
+            }
+            client.Dispose();
         }
         _connected = false;
-        if (_client.IsConnected)
+    }
+
+    private void Lost()
+    {
+        _client = null;
+        if (!_connected) return;
+        _connected = false;
+        ConnectionChanged?.Invoke(false);
+    }
+
+    /// <summary>TCP, CONNECT and its CONNACK, then every subscription and its SUBACK, within the
+    /// connect timeout. A refusal (bad credentials, not authorised) says which.</summary>
+    private async Task ConnectAsync(ILowLevelMqttClient client, string host, int port, CancellationToken stoppingToken)
+    {
+        using var timer = new CancellationTokenSource(ConnectTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timer.Token);
+        // A read waiting for the broker ends when its token is cancelled (the stream closes); a read
+        // already on the reader thread does not look at it, so the timeout closes the client too.
+        using var giveUp = timeout.Token.UnsafeRegister(static c => ((ILowLevelMqttClient)c!).Dispose(), client);
+        try
         {
-            try { await _client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None).ConfigureAwait(false); }
-            catch (Exception e) { _log.LogDebug(e, "MQTT disconnect at shutdown failed"); }
+            await client.ConnectAsync(BuildOptions(host, port), timeout.Token).ConfigureAwait(false);
+            await client.SendAsync(ConnectPacket(), timeout.Token).ConfigureAwait(false);
+            var ack = await client.ReceiveAsync(timeout.Token).ConfigureAwait(false) as MqttConnAckPacket
+                ?? throw new IOException("the broker closed the connection or answered CONNECT with something else");
+            if (ack.ReturnCode != MqttConnectReturnCode.ConnectionAccepted || ack.ReasonCode != MqttConnectReasonCode.Success)
+                throw new IOException($"the broker refused the connection ({(ack.ReturnCode != MqttConnectReturnCode.ConnectionAccepted ? ack.ReturnCode : ack.ReasonCode)})");
+            Heard();
+            var filters = _dispatcher.Subscriptions.Select(s => s.Filter).Distinct().ToList();
+            if (filters.Count == 0) return;
+            var subscribe = SubscribePacket(filters);
+            await client.SendAsync(subscribe, timeout.Token).ConfigureAwait(false);
+            while (true)
+            {
+                var packet = await client.ReceiveAsync(timeout.Token).ConfigureAwait(false)
+                    ?? throw new IOException("the broker closed the connection before SUBACK");
+                Heard();
+                if (packet is MqttSubAckPacket subAck && subAck.PacketIdentifier == subscribe.PacketIdentifier) return;
+                Handle(packet);
+            }
+        }
+        catch (Exception) when (timeout.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no MQTT answer within {ConnectTimeout.TotalSeconds:0} s");
         }
     }
 
-    /// <summary>Connects and subscribes within <see cref="ConnectTimeout"/>. MQTTnet applies its own
-    /// timeout only when handed a token that cannot be cancelled; with the stopping token a peer
-    /// that accepted TCP and never answered CONNECT (or SUBSCRIBE) was waited on for ever.</summary>
-    private async Task ConnectAndSubscribeAsync(string host, int port, CancellationToken stoppingToken)
+    /// <summary>Reads and handles packets until the connection ends; PINGREQs go out alongside, and a
+    /// broker silent for one and a half keep-alive periods is dropped.</summary>
+    private async Task ReceiveUntilLostAsync(ILowLevelMqttClient client, CancellationToken stoppingToken)
     {
-        using var timeout = new CancellationTokenSource(ConnectTimeout, _time);
-        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        using var stop = new CancellationTokenSource();
+        // Reads on the reader thread do not watch a token: stopping ends them by disposal, after a
+        // DISCONNECT so the broker ends the session at once.
+        Task? goodbye = null;
+        using var ending = stoppingToken.UnsafeRegister(_ => goodbye = SayGoodbyeAsync(client), null);
+        var keepAlive = KeepAliveAsync(client, stop);
         try
         {
-            await _client.ConnectAsync(BuildOptions(host, port), connecting.Token).ConfigureAwait(false);
-            var subs = _dispatcher.Subscriptions;
-            if (subs.Count == 0) return;
-            var builder = new MqttClientSubscribeOptionsBuilder();
-            foreach (var filter in subs.Select(s => s.Filter).Distinct())
-                builder.WithTopicFilter(filter, SubscriptionQos);
-            await _client.SubscribeAsync(builder.Build(), connecting.Token).ConfigureAwait(false);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                MqttPacket? packet;
+                try { packet = await client.ReceiveAsync(stoppingToken).ConfigureAwait(false); }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    _log.LogDebug("MQTT receive ended: {Reason}", e.Message);
+                    return;
+                }
+                if (packet is null) return;
+                Heard();
+                Handle(packet);
+            }
         }
-        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        finally
         {
-            // The next attempt starts from a clean client: MQTTnet refuses to connect while connected
-            // (as it is when only the SUBSCRIBE went unanswered).
-            await DisconnectQuietlyAsync().ConfigureAwait(false);
-            if (timeout.IsCancellationRequested) throw new TimeoutException($"no MQTT answer within {ConnectTimeout.TotalSeconds:0} s", e);
-            throw;
+            await stop.CancelAsync().ConfigureAwait(false);
+            await keepAlive.ConfigureAwait(false);
+            if (Volatile.Read(ref goodbye) is { } saying) await saying.ConfigureAwait(false);
         }
     }
 
-    private async Task DisconnectQuietlyAsync()
+    private void Handle(MqttPacket packet)
     {
-        if (!_client.IsConnected) return;
+        // Subscriptions are at QoS 0, so publishes need no acknowledgement.
+        if (packet is MqttPublishPacket publish)
+            _dispatcher.Dispatch(new MqttMessage(publish.Topic, publish.Payload, publish.Retain));
+        else if (packet is MqttSubAckPacket subAck && subAck.ReasonCodes?.Any(c => c >= MqttSubscribeReasonCode.UnspecifiedError) == true)
+            _log.LogWarning("The MQTT broker refused a subscription (packet {Id})", subAck.PacketIdentifier);
+    }
+
+    private async Task KeepAliveAsync(ILowLevelMqttClient client, CancellationTokenSource stop)
+    {
+        var period = _options.KeepAlive;
         try
         {
-            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(1), _time);
-            await _client.DisconnectAsync(new MqttClientDisconnectOptions(), quick.Token).ConfigureAwait(false);
+            while (true)
+            {
+                await Task.Delay(period, _time, stop.Token).ConfigureAwait(false);
+                if (_time.GetElapsedTime(Interlocked.Read(ref _lastHeardTicks)) > period * 1.5)
+                {
+                    _log.LogDebug("MQTT broker silent for {Seconds:0.#} s; dropping the connection", (period * 1.5).TotalSeconds);
+                    client.Dispose();
+                    return;
+                }
+                await client.SendAsync(MqttPingReqPacket.Instance, stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
         }
         catch (Exception e)
         {
-            _log.LogDebug("MQTT disconnect after a failed connect failed: {Reason}", e.Message);
+            // The send failed: the connection is gone, and the receive loop sees it too.
+            _log.LogDebug("MQTT keep-alive ended: {Reason}", e.Message);
+            client.Dispose();
         }
     }
 
-    private MqttClientOptions BuildOptions(string host, int port)
+    private void Heard() => Interlocked.Exchange(ref _lastHeardTicks, _time.GetTimestamp());
+
+    /// <summary>At shutdown: a DISCONNECT, so the broker drops the session without a will or a
+    /// timeout; quickly, and never failing the stop.</summary>
+    private async Task SayGoodbyeAsync(ILowLevelMqttClient client)
     {
-        System.Net.EndPoint endPoint = System.Net.IPAddress.TryParse(host, out var ip)
-            ? new System.Net.IPEndPoint(ip, port)
-            : new System.Net.DnsEndPoint(host, port);
-        var builder = new MqttClientOptionsBuilder()
+        try
+        {
+            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(1), _time);
+            await client.SendAsync(new MqttDisconnectPacket(), quick.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _log.LogDebug("MQTT disconnect at shutdown failed: {Reason}", e.Message);
+        }
+        client.Dispose();
+    }
+
+    private async Task SendQuietlyAsync(ILowLevelMqttClient client, MqttPacket packet)
+    {
+        try { await client.SendAsync(packet, CancellationToken.None).ConfigureAwait(false); }
+        catch (Exception e) { _log.LogDebug("MQTT send of {Packet} failed: {Reason}", packet.GetType().Name, e.Message); }
+    }
+
+    private MqttSubscribePacket SubscribePacket(IEnumerable<string> filters)
+    {
+        var packet = new MqttSubscribePacket { PacketIdentifier = NextPacketId() };
+        foreach (var filter in filters) packet.TopicFilters.Add(new MqttTopicFilter { Topic = filter, QualityOfServiceLevel = SubscriptionQos });
+        return packet;
+    }
+
+    /// <summary>1–65535, wrapping: 0 is not a valid packet identifier.</summary>
+    private ushort NextPacketId() => (ushort)(Interlocked.Increment(ref _packetId) % 65535 + 1);
+
+    private MqttConnectPacket ConnectPacket()
+    {
+        var packet = new MqttConnectPacket
+        {
+            ClientId = _clientId,
+            CleanSession = true,
+            KeepAlivePeriod = (ushort)Math.Min(ushort.MaxValue, _options.KeepAlive.TotalSeconds),
+        };
+        if (!string.IsNullOrEmpty(_options.Username))
+        {
+            packet.Username = _options.Username;
+            packet.Password = System.Text.Encoding.UTF8.GetBytes(_options.Password ?? "");
+        }
+        return packet;
+    }
+
+    private static MqttClientOptions BuildOptions(string host, int port)
+    {
+        EndPoint endPoint = IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port) : new DnsEndPoint(host, port);
+        return new MqttClientOptionsBuilder()
             .WithEndPoint(endPoint)
             .WithTcpServer(o =>
             {
@@ -178,17 +304,14 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
             })
             // A command's header and payload in one write: one segment for the broker to read, not two.
             .WithoutPacketFragmentation()
-            .WithClientId(_clientId)
-            .WithCleanSession(true)
-            .WithKeepAlivePeriod(_options.KeepAlive)
-            .WithTimeout(ConnectTimeout);
-        if (!string.IsNullOrEmpty(_options.Username)) builder.WithCredentials(_options.Username, _options.Password ?? "");
-        return builder.Build();
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311)
+            .WithTimeout(ConnectTimeout)
+            .Build();
     }
 
     public override void Dispose()
     {
         base.Dispose();
-        _client.Dispose();
+        _client?.Dispose();
     }
 }

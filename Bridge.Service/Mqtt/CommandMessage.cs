@@ -1,4 +1,6 @@
+using System.Buffers;
 using MQTTnet;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 
 namespace Bridge.Service.Mqtt;
@@ -16,4 +18,14 @@ public static class CommandMessage
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
             .WithRetainFlag(false)
             .Build();
+
+    /// <summary>The same command as a PUBLISH packet, for the external-broker link, which writes
+    /// packets itself (MQTTnet's low-level client).</summary>
+    public static MqttPublishPacket BuildPacket(string topic, ReadOnlyMemory<byte> payload) => new()
+    {
+        Topic = topic,
+        Payload = new ReadOnlySequence<byte>(payload),
+        QualityOfServiceLevel = MqttQualityOfServiceLevel.AtMostOnce,
+        Retain = false,
+    };
 }
