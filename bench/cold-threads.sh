@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Where a fresh bridge's CPU goes in its first two 10×100 runs (issue #9, "cold within 20 % of
+# warm"): per-thread CPU from /proc/<pid>/task, summed by thread name, over each run.
+#
+#   unshare -n tools/in-netns.sh bench/cold-threads.sh [path/to/Bridge.Service.dll]
+#
+# Starts a private Mosquitto, 10 Node.js Tasmota lamps (bench/node-red/lamp.js) and the bridge;
+# needs a Release build (dotnet build -c Release) and bench/node-red/node_modules (npm ci there).
+# Only inside a network namespace of its own (the bridge announces itself by multicast).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+BENCH=$ROOT/bench/node-red
+DLL=${1:-$ROOT/Bridge.Service/bin/Release/net10.0/Bridge.Service.dll}
+SIM=$ROOT/Bridge.Simulator/bin/Release/net10.0/Bridge.Simulator.dll
+WORK=$(mktemp -d /tmp/devicebridge-cold-threads.XXXXXX)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_for() { # file pattern
+    local i
+    for ((i = 0; i < 600; i++)); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+    echo "cold-threads: no '$2' in $1" >&2; tail -5 "$1" >&2; return 1
+}
+# "<thread name> <utime+stime ticks>" per thread name of one process
+threads_cpu() {
+    local t stat f
+    for t in /proc/"$1"/task/*; do
+        stat=$(cat "$t/stat" 2>/dev/null) || continue
+        stat=${stat##*) }
+        read -r -a f <<<"$stat"
+        echo "$(tr ' ' _ <"$t/comm") $((f[11] + f[12]))"
+    done | awk '{n[$1] += $2} END {for (k in n) print k, n[k]}' | sort
+}
+
+MQTT_PORT=$(free_port)
+API_PORT=$(free_port)
+printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nmax_queued_messages 100000\n' "$MQTT_PORT" >"$WORK/mosquitto.conf"
+chmod 755 "$WORK"; chmod 644 "$WORK/mosquitto.conf"
+/usr/sbin/mosquitto -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 & PIDS+=($!)
+wait_for "$WORK/mosquitto.log" running
+node "$BENCH/lamp.js" --url "mqtt://127.0.0.1:$MQTT_PORT" --count 10 >"$WORK/lamps.log" 2>&1 & PIDS+=($!)
+wait_for "$WORK/lamps.log" "lamps ready"
+TOKEN=$(dotnet "$DLL" token --name bench --Data:Dir="$WORK/data")
+dotnet "$DLL" --Mqtt:Url="mqtt://127.0.0.1:$MQTT_PORT" --Api:Bind=127.0.0.1 --Api:Port="$API_PORT" --Data:Dir="$WORK/data" >"$WORK/bridge.log" 2>&1 &
+BRIDGE=$!
+PIDS+=("$BRIDGE")
+wait_for "$WORK/bridge.log" "Local API: ws://"
+URL=ws://127.0.0.1:$API_PORT/api/v1/ws
+node "$BENCH/wait-devices.js" --url "$URL" --token "$TOKEN" --count 10 --timeout 60 >/dev/null
+for run in first second; do
+    threads_cpu "$BRIDGE" >"$WORK/before"
+    rate=$(dotnet "$SIM" loadgen --url "$URL" --token "$TOKEN" --connections 10 --inflight 100 --count 30000 --per-device 100 --warmup 500 |
+        tail -1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["commands_per_s"])')
+    threads_cpu "$BRIDGE" >"$WORK/after"
+    echo "$run 10×100 run: $rate commands/s; CPU by thread:"
+    join "$WORK/before" "$WORK/after" | awk -v hz="$(getconf CLK_TCK)" '$3 > $2 {printf "  %-30s %5.2f s\n", $1, ($3 - $2) / hz}' | sort -k2 -nr | head -6
+done
