@@ -6,38 +6,39 @@ namespace Bridge.Tests.Infrastructure;
 /// <summary>Free loopback ports for servers started by tests.</summary>
 public static class FreePort
 {
+    private const int TcpLowest = 10000;
     private const int UdpLowest = 20000;
+    private static int _tcpNext = Random.Shared.Next(0, 10000);
     private static int _udpNext = Random.Shared.Next(0, 10000);
 
     /// <summary>
-    /// A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it; the probe socket is closed
-    /// before returning, so another process could still take it, which is rare).
+    /// A TCP port for a server a test is about to start, free on every address. Taken from 10000–19999,
+    /// below the kernel's ephemeral range, and handed out once per test process: a port the OS picks
+    /// for port 0 is closed before the server binds it, and in that window any of the hundreds of
+    /// loopback connections a test run opens could take it as its source port (an embedded broker's
+    /// bind once failed with "Address already in use" in CI).
     /// </summary>
-    public static int GetTcp()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)listener.LocalEndPoint!).Port;
-    }
+    public static int GetTcp() => Take(SocketType.Stream, ProtocolType.Tcp, TcpLowest, UdpLowest - 1, ref _tcpNext);
 
     /// <summary>
     /// A UDP port for a listener a test is about to start (a bridge's discovery ports), free on every
     /// address. Taken below the kernel's ephemeral range and handed out once per test process: a port
-    /// the OS picked (as <see cref="GetTcp"/> does) is closed before the bridge binds it, and in that
+    /// the OS picked for port 0 is closed before the bridge binds it, and in that
     /// window any of the dozens of sockets the simulated devices bind to port 0 could be given it,
     /// taking the bridge's discovery replies (a plausible cause of a Tuya rig that once heard no 3.5
     /// plug for 30 s).
     /// </summary>
-    public static int GetUdp()
+    public static int GetUdp() => Take(SocketType.Dgram, ProtocolType.Udp, UdpLowest, EphemeralStart() - 1, ref _udpNext);
+
+    private static int Take(SocketType type, ProtocolType protocol, int lowest, int highest, ref int next)
     {
-        var highest = EphemeralStart() - 1;
-        var span = highest - UdpLowest + 1;
+        var span = highest - lowest + 1;
         for (var tries = 0; tries < span; tries++)
         {
-            var port = UdpLowest + (int)((uint)Interlocked.Increment(ref _udpNext) % (uint)span);
+            var port = lowest + (int)((uint)Interlocked.Increment(ref next) % (uint)span);
             try
             {
-                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                using var probe = new Socket(AddressFamily.InterNetwork, type, protocol);
                 probe.Bind(new IPEndPoint(IPAddress.Any, port));
                 return port;
             }
@@ -45,7 +46,7 @@ public static class FreePort
             {
             }
         }
-        throw new InvalidOperationException($"no free UDP port between {UdpLowest} and {highest}");
+        throw new InvalidOperationException($"no free {protocol} port between {lowest} and {highest}");
     }
 
     /// <summary>The first port the kernel hands out for port 0 (Linux: ip_local_port_range, 32768 by default).</summary>

@@ -65,4 +65,32 @@ public sealed class WaitTests
         using var bound = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         bound.Bind(new IPEndPoint(IPAddress.Any, ports[0]));
     }
+
+    [Fact]
+    public async Task Free_TCP_ports_are_never_a_source_port_of_a_connection_and_never_handed_out_twice()
+    {
+        var ports = Enumerable.Range(0, 200).Select(_ => FreePort.GetTcp()).ToList();
+        Assert.Equal(ports.Count, ports.Distinct().Count());
+        // Outgoing connections meanwhile (hundreds in a test run) take their source ports from the
+        // kernel's ephemeral range: none of these.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start(256);
+        var clients = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                clients.Add(s);
+                await s.ConnectAsync(listener.LocalEndpoint);
+                Assert.DoesNotContain(((IPEndPoint)s.LocalEndPoint!).Port, ports);
+            }
+        }
+        finally
+        {
+            foreach (var s in clients) s.Dispose();
+        }
+        using var bound = new TcpListener(IPAddress.Loopback, ports[0]);
+        bound.Start();
+    }
 }
