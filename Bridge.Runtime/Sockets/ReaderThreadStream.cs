@@ -85,8 +85,13 @@ public sealed class ReaderThreadStream : Stream
             _thread.Start();
         }
         _handOver.Release();
-        // Disposed while handing over: the thread may have ended before it saw this read.
-        if (_disposed) result.TrySetException(new ObjectDisposedException(nameof(ReaderThreadStream)));
+        // Disposed while handing over (the token may have been cancelled already, which disposes):
+        // the thread may have ended before it saw this read.
+        if (_disposed)
+        {
+            if (cancellationToken.IsCancellationRequested) result.TrySetCanceled(cancellationToken);
+            else result.TrySetException(new ObjectDisposedException(nameof(ReaderThreadStream)));
+        }
         return result.Task;
     }
 

@@ -75,6 +75,9 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
         catch (Exception e) when (e is not OperationCanceledException)
         {
             _log.LogDebug(e, "Publish to {Topic} failed", topic);
+            // A write that failed (the broker stopped reading: the send timeout) may have left part
+            // of a packet on the wire: this connection is done; the receive loop ends and reconnects.
+            if (e is MQTTnet.Exceptions.MqttCommunicationException or IOException or System.Net.Sockets.SocketException) client.Dispose();
             throw Unreachable();
         }
     }
@@ -263,7 +266,11 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
     private async Task SendQuietlyAsync(ILowLevelMqttClient client, MqttPacket packet)
     {
         try { await client.SendAsync(packet, CancellationToken.None).ConfigureAwait(false); }
-        catch (Exception e) { _log.LogDebug("MQTT send of {Packet} failed: {Reason}", packet.GetType().Name, e.Message); }
+        catch (Exception e)
+        {
+            _log.LogDebug("MQTT send of {Packet} failed: {Reason}", packet.GetType().Name, e.Message);
+            if (e is MQTTnet.Exceptions.MqttCommunicationException or IOException or System.Net.Sockets.SocketException) client.Dispose();
+        }
     }
 
     private MqttSubscribePacket SubscribePacket(IEnumerable<string> filters)
