@@ -18,8 +18,8 @@ internal sealed class BrokerConnectionProvider : IMqttClientStreamProvider
     public async Task<Stream> ConnectAsync(EndPoint brokerEndPoint, CancellationToken cancellationToken)
     {
         var socket = await TcpConnector.ConnectBlockingAsync(brokerEndPoint, cancellationToken).ConfigureAwait(false);
-        // Writes block too: a broker that stops reading fails the link here instead of holding the
-        // sender for ever (MQTTnet's keep-alive would not notice while a write is stuck).
+        // Writes block too (ReaderThreadStream): a broker that stops reading fails a write at this
+        // timeout, and the link then drops the connection, instead of holding the sender for ever.
         socket.SendTimeout = (int)SendTimeout.TotalMilliseconds;
         return new ReadAheadStream(new ReaderThreadStream(new NetworkStream(socket, ownsSocket: true), "Broker link reader"));
     }
