@@ -112,18 +112,18 @@ public sealed class ReaderThreadStream : Stream
             var token = _handedToken;
             _handedBuffer = default;
             _handedResult = null;
-            int read;
+            int read = 0;
+            Exception? failure = null;
             try { read = _inner.Read(buffer.Span); }
-            catch (Exception e)
-            {
-                _handedCancellation.Dispose();
-                if (token.IsCancellationRequested) result!.TrySetCanceled(token);
-                else result!.TrySetException(e);
-                continue;
-            }
+            catch (Exception e) { failure = e; }
+            // Waits for a cancellation callback under way: after it, a cancelled read's stream is closed.
             _handedCancellation.Dispose();
+            // Closing the socket under a blocked read ends it either way: with an error, or as if the
+            // peer had closed (0 bytes). A cancelled read is cancelled in both cases.
+            if (token.IsCancellationRequested && (failure is not null || _disposed)) result!.TrySetCanceled(token);
+            else if (failure is not null) result!.TrySetException(failure);
             // Runs the reader's continuation here, until it next awaits something not yet done.
-            result!.TrySetResult(read);
+            else result!.TrySetResult(read);
         }
     }
 

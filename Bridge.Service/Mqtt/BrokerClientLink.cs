@@ -175,7 +175,7 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
     }
 
     /// <summary>Reads and handles packets until the connection ends; PINGREQs go out alongside, and a
-    /// broker silent for one and a half keep-alive periods is dropped.</summary>
+    /// broker that answers nothing within a period of a PINGREQ is dropped.</summary>
     private async Task ReceiveUntilLostAsync(ILowLevelMqttClient client, CancellationToken stoppingToken)
     {
         using var stop = new CancellationTokenSource();
@@ -222,15 +222,20 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
         var period = _options.KeepAlive;
         try
         {
+            long? pinged = null;
             while (true)
             {
                 await Task.Delay(period, _time, stop.Token).ConfigureAwait(false);
-                if (_time.GetElapsedTime(Interlocked.Read(ref _lastHeardTicks)) > period * 1.5)
+                // Nothing heard since the last PINGREQ went out, a whole period ago: the broker is gone.
+                // Measured from the ping, not the clock, so a timer that fires late on a busy machine
+                // does not count as the broker's silence.
+                if (pinged is { } sent && Interlocked.Read(ref _lastHeardTicks) < sent)
                 {
-                    _log.LogDebug("MQTT broker silent for {Seconds:0.#} s; dropping the connection", (period * 1.5).TotalSeconds);
+                    _log.LogDebug("MQTT broker did not answer a PINGREQ within {Seconds:0.#} s; dropping the connection", period.TotalSeconds);
                     client.Dispose();
                     return;
                 }
+                pinged = _time.GetTimestamp();
                 await client.SendAsync(MqttPingReqPacket.Instance, stop.Token).ConfigureAwait(false);
             }
         }

@@ -34,8 +34,8 @@ public sealed class KeepAliveTests
         await using var broker = ScriptedBroker.Start(answerPings: false);
         await using var bridge = await TestBridge.StartAsync(demo: false,
             extra: [$"--Mqtt:Url=mqtt://127.0.0.1:{broker.Port}", "--Mqtt:KeepAlive=00:00:01"]);
-        // Silent for one and a half periods after the last answer: dropped at the second period's
-        // check, about 2 s; room for a slow machine.
+        // The first PINGREQ goes unanswered: dropped at the next period's check, about 2 s after the
+        // SUBACK; room for a slow machine.
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         var first = await broker.Connections.ReadAsync(wait.Token);
         Assert.Equal(PingReq, await first.Pings.ReadAsync(wait.Token));
