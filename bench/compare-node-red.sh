@@ -251,7 +251,7 @@ trace_single() { # system: a second into a 1×1 run, half a second of socket cal
     perf record -q -o "$data" -a -e 'syscalls:sys_enter_sendto,syscalls:sys_enter_sendmsg,syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_exit_recvfrom,syscalls:sys_exit_recvmsg,syscalls:sys_exit_read,syscalls:sys_exit_readv' \
         --exclude-perf -- sleep 0.5 >/dev/null 2>>"$WORK/breakdown.err" || return 1
     perf script -i "$data" -F comm,pid,tid,cpu,time,event,trace 2>>"$WORK/breakdown.err" |
-        python3 "$BENCH/breakdown.py" "$SYS_PID" "$MOSQUITTO_PID" "$LAMPS_PID" "$loadgen" >"$WORK/breakdown-$n.txt" 2>>"$WORK/breakdown.err" || return 1
+        python3 "$BENCH/breakdown.py" "$SYS_PID" "$MOSQUITTO_PID" "$loadgen" >"$WORK/breakdown-$n.txt" 2>>"$WORK/breakdown.err" || return 1
     rm -f "$data"
     { echo "  $system 1×1, one command's path:"; sed 's/^/    /' "$WORK/breakdown-$n.txt"; } >&2
 }

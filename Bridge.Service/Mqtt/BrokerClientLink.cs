@@ -229,7 +229,7 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
                 // Nothing heard since the last PINGREQ went out, a whole period ago: the broker is gone.
                 // Measured from the ping, not the clock, so a timer that fires late on a busy machine
                 // does not count as the broker's silence.
-                if (pinged is { } sent && Interlocked.Read(ref _lastHeardTicks) < sent)
+                if (pinged is { } sent && Volatile.Read(ref _lastHeardTicks) < sent)
                 {
                     _log.LogDebug("MQTT broker did not answer a PINGREQ within {Seconds:0.#} s; dropping the connection", period.TotalSeconds);
                     client.Dispose();
@@ -250,7 +250,8 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
         }
     }
 
-    private void Heard() => Interlocked.Exchange(ref _lastHeardTicks, _time.GetTimestamp());
+    // Per received packet: a plain write (the keep-alive only compares it with its last ping), no locked exchange.
+    private void Heard() => Volatile.Write(ref _lastHeardTicks, _time.GetTimestamp());
 
     /// <summary>At shutdown: a DISCONNECT, so the broker drops the session without a will or a
     /// timeout; quickly, and never failing the stop.</summary>

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Where one command's time goes at 1 x 1, from a system-wide trace of socket system calls.
 
-    perf script -F comm,pid,tid,cpu,time,event,trace | breakdown.py SYSTEM BROKER LAMPS LOADGEN
+    perf script -F comm,pid,tid,cpu,time,event,trace | breakdown.py SYSTEM BROKER LOADGEN
 
-The pids are the system under test, Mosquitto, the lamps' node process and the load generator.
+The pids are the system under test, Mosquitto and the load generator.
 The trace must hold sys_enter of the send calls (sendto, sendmsg, write, writev) and sys_exit of
 the receive calls (recvfrom, recvmsg, read, readv). One command at a time makes the trace a chain:
 the load generator sends, the system reads and publishes, the broker and a lamp answer, the broker
@@ -68,9 +68,9 @@ def chains(evs, system, broker, loadgen):
 
 
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) != 4:
         sys.exit(__doc__)
-    system, broker, _lamps, loadgen = map(int, sys.argv[1:])
+    system, broker, loadgen = map(int, sys.argv[1:])
     found = list(chains(events(sys.stdin), system, broker, loadgen))
     if not found:
         sys.exit("breakdown: no whole command in the trace (wrong pids, or nothing ran while it recorded)")

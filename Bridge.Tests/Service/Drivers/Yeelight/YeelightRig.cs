@@ -57,7 +57,6 @@ public sealed class YeelightRig : IAsyncDisposable
         return new YeelightRig(bulbs, bridge, port) { SinceBridgeStart = bridgeStarting, BridgeStartTook = bridgeStarting.Elapsed };
     }
 
-
     /// <summary>Completes when every bulb is known and online and has its state read (or throws after the timeout).</summary>
     public Task WaitAllOnlineAsync(TimeSpan timeout) =>
         WaitRegistryAsync(() => Bulbs.All(b => Registry.TryGet(b.DeviceId, out var d) && d.Online && d.TryGetState("power", out _)), timeout, "every bulb online");
