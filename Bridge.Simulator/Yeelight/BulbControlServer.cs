@@ -16,6 +16,7 @@ internal sealed class BulbControlServer : IAsyncDisposable
     private readonly ConcurrentDictionary<BulbClient, Task> _clients = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
+    private volatile bool _muted;
 
     private BulbControlServer(TcpListener listener, Func<BulbClient, YeelightRequest, Task> handle)
     {
@@ -46,6 +47,14 @@ internal sealed class BulbControlServer : IAsyncDisposable
     public void DropClients()
     {
         foreach (var client in _clients.Keys) client.Close();
+    }
+
+    /// <summary>The address is gone from the network: no new clients, no answers, but open
+    /// connections stay open (nothing sends a FIN), as the bridge sees a bulb that moved.</summary>
+    public void Mute()
+    {
+        _muted = true;
+        _listener.Stop();
     }
 
     private async Task AcceptLoopAsync()
@@ -80,7 +89,7 @@ internal sealed class BulbControlServer : IAsyncDisposable
                 {
                     var r = YeelightLines.TryTake(ref buffer, ref skipping, out var line);
                     if (r == LineRead.NeedMore) break;
-                    if (r == LineRead.Line && YeelightRequest.TryParse(line.ToArray(), out var request, out _))
+                    if (r == LineRead.Line && !_muted && YeelightRequest.TryParse(line.ToArray(), out var request, out _))
                         await _handle(client, request!).ConfigureAwait(false);
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);

@@ -27,6 +27,7 @@ public sealed class SimulatedBulb : ILanTwin
     private readonly MinuteQuota _quota;
     private BulbSearchResponder? _search;
     private BulbControlServer? _control;
+    private BulbControlServer? _left;
     private bool _power;
     private int _bright = 50;
     private int _ct = 4000;
@@ -125,6 +126,20 @@ public sealed class SimulatedBulb : ILanTwin
         }
         ControlPort = _control.EndPoint.Port;
         _away = false;
+        if (_search is not null) await _search.AnnounceAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A new DHCP lease without a goodbye: the bulb serves and announces itself at
+    /// <paramref name="at"/> while connections to the old address stay open and silent (no FIN,
+    /// no answers), as they do when an address vanishes from the network.</summary>
+    public async Task MoveWithoutGoodbyeAsync(IPAddress at)
+    {
+        var old = Interlocked.Exchange(ref _control, null);
+        old?.Mute();
+        if (Interlocked.Exchange(ref _left, old) is { } older) await older.DisposeAsync().ConfigureAwait(false);
+        Address = at;
+        _control = BulbControlServer.Start(new IPEndPoint(at, 0), HandleAsync);
+        ControlPort = _control.EndPoint.Port;
         if (_search is not null) await _search.AnnounceAsync().ConfigureAwait(false);
     }
 
@@ -234,6 +249,7 @@ public sealed class SimulatedBulb : ILanTwin
     public async ValueTask DisposeAsync()
     {
         await GoAwayAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _left, null) is { } left) await left.DisposeAsync().ConfigureAwait(false);
         _search?.Dispose();
     }
 }

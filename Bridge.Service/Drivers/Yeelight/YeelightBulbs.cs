@@ -50,8 +50,10 @@ public sealed class YeelightBulbs(
     public MinuteQuota Quota(string deviceId) =>
         _quotas.GetOrAdd(deviceId, _ => new MinuteQuota(options.Value.CommandsPerMinute, time));
 
-    /// <summary>A search response or NOTIFY advert arrived.</summary>
-    public void Seen(YeelightAdvert advert)
+    /// <summary>A search response or NOTIFY advert arrived. Completes once the bulb's connection has
+    /// settled on an address (a known bulb at a new one moves only if that one accepts a
+    /// connection), which is then the address the registry and the discovered list show.</summary>
+    public async Task SeenAsync(YeelightAdvert advert)
     {
         if (_stopped) return;
         var id = YeelightIds.DeviceId(advert.Id);
@@ -63,16 +65,22 @@ public sealed class YeelightBulbs(
             return;
         }
         var name = string.IsNullOrWhiteSpace(advert.Name) ? $"Yeelight {advert.Model ?? "bulb"} {advert.Id[^6..]}" : advert.Name;
+        var endPoint = new IPEndPoint(IPAddress.Parse(advert.Host), advert.Port);
+        var known = _connections.GetValueOrDefault(id);
+        if (known is not null)
+        {
+            endPoint = await known.SeenAsync(endPoint).ConfigureAwait(false);
+            if (_stopped) return;
+        }
         var binding = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [HostKey] = advert.Host,
-            [PortKey] = advert.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [HostKey] = endPoint.Address.ToString(),
+            [PortKey] = endPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["model"] = advert.Model ?? "",
         };
         registry.AddOrUpdate(id, name, profile, binding);
-        var endPoint = new IPEndPoint(IPAddress.Parse(advert.Host), advert.Port);
         discovered.Found(new DiscoveredDevice(id, YeelightDriver.DriverName, endPoint.Address, endPoint.Port, name, "yeelight"));
-        Connect(id, endPoint);
+        if (known is null) Connect(id, endPoint);
     }
 
     private void Connect(string id, IPEndPoint endPoint)
@@ -85,7 +93,7 @@ public sealed class YeelightBulbs(
             return new YeelightConnection(id, endPoint, props, this, options.Value, time);
         });
         if (created) connection.Start();
-        else connection.Seen(endPoint);
+        else _ = connection.SeenAsync(endPoint);
     }
 
     void IYeelightConnectionEvents.Connected(YeelightConnection connection, YeelightMessage state)

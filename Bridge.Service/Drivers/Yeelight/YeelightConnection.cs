@@ -57,21 +57,57 @@ public sealed class YeelightConnection : IAsyncDisposable
 
     public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
 
-    /// <summary>The bulb is elsewhere now (or announced itself again): drop a connection to an old
-    /// address, and when not connected try at once instead of waiting out the back-off.</summary>
-    public void Seen(IPEndPoint endPoint)
+    /// <summary>The bulb announced itself at <paramref name="endPoint"/>; returns the address this
+    /// connection uses from now on. The same address: when not connected, dial at once instead of
+    /// waiting out the back-off. Another address: move there (dropping a connection to the old one)
+    /// only once it accepts a connection. An answer to a search sent before a bulb moved can arrive
+    /// after its advert from the new address, and must not pull the bulb back to where nothing
+    /// answers any more.</summary>
+    public async Task<IPEndPoint> SeenAsync(IPEndPoint endPoint)
     {
-        NetworkStream? stale = null;
+        IPEndPoint current;
         lock (_sync)
         {
-            if (!_endPoint.Equals(endPoint))
+            current = _endPoint;
+            if (current.Equals(endPoint))
             {
-                _endPoint = endPoint;
-                stale = _stream;
+                _kick.TrySetResult();
+                return current;
             }
+        }
+        if (!await AcceptsAsync(endPoint).ConfigureAwait(false)) return EndPoint;
+        NetworkStream? stale;
+        lock (_sync)
+        {
+            // Another advert moved it while this one was probing: that one decided.
+            if (!_endPoint.Equals(current)) return _endPoint;
+            _endPoint = endPoint;
+            stale = _stream;
             _kick.TrySetResult();
         }
-        stale?.Dispose();
+        if (stale is not null)
+        {
+            stale.Dispose();
+            // Offline until it answers at the new address, not online there on the old connection's word.
+            _events.Disconnected(this);
+        }
+        return endPoint;
+    }
+
+    private async Task<bool> AcceptsAsync(IPEndPoint endPoint)
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, timeout.Token);
+        try
+        {
+            await probe.ConnectAsync(endPoint, linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Sends one command and returns the bulb's answer (a result or an error). Throws

@@ -23,7 +23,8 @@ public sealed class YeelightLanSearch(IOptions<YeelightOptions> options, Yeeligh
     public bool TryHandle(ReadOnlySpan<byte> datagram, IPEndPoint from, LanInterface? via)
     {
         if (!YeelightSearch.TryParseAdvert(datagram, out var advert, out _)) return false;
-        bulbs.Seen(advert!);
+        // Not awaited: a moved bulb's new address is probed off the receive loop.
+        _ = bulbs.SeenAsync(advert!);
         return true;
     }
 }

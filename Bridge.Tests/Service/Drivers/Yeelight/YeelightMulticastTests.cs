@@ -1,5 +1,7 @@
 using System.Net;
+using Bridge.Protocols.Yeelight;
 using Bridge.Service.Discovery;
+using Bridge.Service.Drivers.Yeelight;
 using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -52,5 +54,50 @@ public sealed class YeelightMulticastTests(ITestOutputHelper output)
             .Where(f => f.GetProperty("id").GetString() == bulb.DeviceId).ToArray();
         Assert.Equal("127.0.0.2", Assert.Single(found).GetProperty("address").GetString());
         JsonAssert.Ok(await client.RequestAsync(new { op = "set", device = bulb.DeviceId, state = new { power = "on" } }));
+    }
+
+    [NetnsFact]
+    public async Task A_late_answer_from_a_moved_bulbs_old_address_does_not_pull_it_back()
+    {
+        await using var rig = await YeelightRig.StartAsync(1, multicast: true, extra: ["--Discovery:Yeelight:SearchInterval=01:00:00", "--Discovery:Yeelight:MaxSearchInterval=01:00:00",
+            "--Discovery:Yeelight:ReconnectMin=00:00:00.2", "--Discovery:Yeelight:ReconnectMax=00:00:01"]);
+        await rig.WaitAllOnlineAsync(Timeout);
+        var bulb = rig.Bulbs[0];
+        var oldPort = bulb.ControlPort;
+        await bulb.ComeBackAsync(IPAddress.Parse("127.0.0.2"));
+        await rig.WaitRegistryAsync(() => rig.Registry.TryGet(bulb.DeviceId, out var d) && d.Online && d.Binding["host"] == "127.0.0.2", Timeout, "the bulb online at 127.0.0.2");
+
+        // The answer to a search sent just before the move, read only after the bulb's NOTIFY from its new address.
+        await rig.Bridge.App.Services.GetRequiredService<YeelightBulbs>().SeenAsync(new YeelightAdvert
+        {
+            Id = bulb.YeelightId, Host = "127.0.0.1", Port = oldPort, Model = bulb.Model, Name = bulb.Name,
+            Support = ["get_prop", "set_default", "set_power", "toggle", "set_bright", "set_ct_abx", "set_name"],
+        });
+
+        Assert.True(rig.Registry.TryGet(bulb.DeviceId, out var device) && device.Online, "the bulb stays online");
+        Assert.Equal("127.0.0.2", device!.Binding["host"]);
+        await using var client = await rig.Bridge.ConnectAsync(Bridge.Service.Security.TokenScope.Install);
+        var found = (await client.RequestAsync(new { op = "discovered" })).GetProperty("found").EnumerateArray()
+            .Where(f => f.GetProperty("id").GetString() == bulb.DeviceId).ToArray();
+        Assert.Equal("127.0.0.2", Assert.Single(found).GetProperty("address").GetString());
+        JsonAssert.Ok(await client.RequestAsync(new { op = "set", device = bulb.DeviceId, state = new { power = "on" } }));
+        Assert.Equal("on", bulb.Snapshot()["power"]);
+    }
+
+    [NetnsFact]
+    public async Task A_bulb_that_moves_without_closing_its_old_connection_is_followed_to_its_new_address()
+    {
+        await using var rig = await YeelightRig.StartAsync(1, multicast: true, extra: ["--Discovery:Yeelight:SearchInterval=01:00:00", "--Discovery:Yeelight:MaxSearchInterval=01:00:00"]);
+        await rig.WaitAllOnlineAsync(Timeout);
+        var bulb = rig.Bulbs[0];
+
+        // The old connection stays open and silent (no FIN): only the NOTIFY from 127.0.0.3 says it moved.
+        await bulb.MoveWithoutGoodbyeAsync(IPAddress.Parse("127.0.0.3"));
+        await rig.WaitRegistryAsync(() => rig.Registry.TryGet(bulb.DeviceId, out var d) && d.Online && d.Binding["host"] == "127.0.0.3", Timeout, "the bulb online at 127.0.0.3");
+
+        await using var client = await rig.Bridge.ConnectAsync(Bridge.Service.Security.TokenScope.Install);
+        var reply = await client.RequestAsync(new { op = "set", device = bulb.DeviceId, state = new { power = "on" } });
+        JsonAssert.Ok(reply);
+        Assert.Equal("on", bulb.Snapshot()["power"]);
     }
 }
