@@ -13,8 +13,9 @@
 #           (several sets to one lamp in flight at once: 10 lamps get 100 each)
 # Every reply must carry the power value its set asked for (else it counts as wrong_state).
 # Systems: node-red, bridge (runtime defaults), bridge-tc0 (DOTNET_TieredCompilation=0: no
-# background re-JIT competing for the cores), bridge-r2r (the same code published ReadyToRun,
-# runtime defaults: start-up and first calls run precompiled code, hot methods still tier up).
+# background re-JIT competing for the cores), bridge-r2r (the bridge as installed: published for
+# linux-x64, which compiles it ReadyToRun with quick JIT off, and started with the DOTNET_
+# environment of configs/systemd/devicebridge.service; hot methods still tier up).
 # A bridge system followed by "+NAME=VALUE" (repeatable) runs with that extra environment;
 # "bridge@DIR" runs the build in DIR (another commit's output, for an A/B in one run).
 # --cold (bridge only): first, on the freshly started bridge, multi then single with only the
@@ -204,6 +205,10 @@ publish_r2r() { # the bridge published ReadyToRun into $WORK/r2r (a RID-specific
         -o "$WORK/r2r" >"$WORK/publish-r2r.log" 2>&1 || { tail -20 "$WORK/publish-r2r.log" >&2; return 1; }
 }
 
+installed_env() { # the runtime knobs the systemd unit sets: its Environment=DOTNET_… lines
+    sed -n 's/^Environment=\(DOTNET_[A-Za-z0-9_]*=[^[:space:]]*\)$/\1/p' "$ROOT/configs/systemd/devicebridge.service"
+}
+
 start_bridge() { # dll [env...] sets SYS_PID, SYS_URL, SYS_TOKEN
     local dll=$1 data=$WORK/bridge-data-$RANDOM line
     shift
@@ -344,7 +349,8 @@ for system in $SYSTEMS; do
         bridge) start_bridge "$SERVICE_DLL" "${extra_env[@]}" || die "the bridge did not start" ;;
         bridge-tc0) start_bridge "$SERVICE_DLL" DOTNET_TieredCompilation=0 "${extra_env[@]}" || die "the bridge did not start" ;;
         bridge@*) start_bridge "${base#bridge@}/Bridge.Service.dll" "${extra_env[@]}" || die "the bridge in ${base#bridge@} did not start" ;;
-        bridge-r2r) { publish_r2r && start_bridge "$WORK/r2r/Bridge.Service.dll" "${extra_env[@]}"; } || die "the ReadyToRun bridge did not start" ;;
+        bridge-r2r) { publish_r2r && mapfile -t unit_env < <(installed_env) \
+                && start_bridge "$WORK/r2r/Bridge.Service.dll" "${unit_env[@]}" "${extra_env[@]}"; } || die "the ReadyToRun bridge did not start" ;;
         *) die "unknown system $system (node-red, bridge, bridge-tc0, bridge-r2r, each optionally +NAME=VALUE…)" ;;
     esac
     node "$BENCH/wait-devices.js" --url "$SYS_URL" --token "$SYS_TOKEN" --count "$LAMPS" --timeout 60 >&2 \
