@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Where a fresh bridge's CPU goes in its first two 10×100 runs (issue #9, "cold within 20 % of
+# Where a fresh bridge's CPU goes in its first 10×100 runs (issue #9, "cold within 20 % of
 # warm"): per-thread CPU from /proc/<pid>/task, summed by thread name, over each run.
 #
-#   unshare -n tools/in-netns.sh bench/cold-threads.sh [path/to/Bridge.Service.dll]
+#   unshare -n tools/in-netns.sh bench/cold-threads.sh [--runs 2] [--count 30000] [path/to/Bridge.Service.dll]
+#
+# --runs N: that many 10×100 runs of --count commands each, one after another (each opens 10 new
+# connections: code that runs once per connection tiers up at the 30th and 60th, which shows as
+# the JIT's CPU in those runs).
 #
 # Starts a private Mosquitto, 10 Node.js Tasmota lamps (bench/node-red/lamp.js) and the bridge;
 # needs a Release build (dotnet build -c Release) and bench/node-red/node_modules (npm ci there).
@@ -10,6 +14,17 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 BENCH=$ROOT/bench/node-red
+RUNS=2
+COUNT=30000
+while (($#)); do
+    case "$1" in
+        --runs) RUNS=$2; shift ;;
+        --count) COUNT=$2; shift ;;
+        -*) echo "cold-threads: unknown option $1" >&2; exit 2 ;;
+        *) break ;;
+    esac
+    shift
+done
 DLL=${1:-$ROOT/Bridge.Service/bin/Release/net10.0/Bridge.Service.dll}
 SIM=$ROOT/Bridge.Simulator/bin/Release/net10.0/Bridge.Simulator.dll
 WORK=$(mktemp -d /tmp/devicebridge-cold-threads.XXXXXX)
@@ -48,11 +63,11 @@ PIDS+=("$BRIDGE")
 wait_for "$WORK/bridge.log" "Local API: ws://"
 URL=ws://127.0.0.1:$API_PORT/api/v1/ws
 node "$BENCH/wait-devices.js" --url "$URL" --token "$TOKEN" --count 10 --timeout 60 >/dev/null
-for run in first second; do
+for ((run = 1; run <= RUNS; run++)); do
     threads_cpu "$BRIDGE" >"$WORK/before"
-    rate=$(dotnet "$SIM" loadgen --url "$URL" --token "$TOKEN" --connections 10 --inflight 100 --count 30000 --per-device 100 --warmup 500 |
+    rate=$(dotnet "$SIM" loadgen --url "$URL" --token "$TOKEN" --connections 10 --inflight 100 --count "$COUNT" --per-device 100 --warmup 500 |
         tail -1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["commands_per_s"])')
     threads_cpu "$BRIDGE" >"$WORK/after"
-    echo "$run 10×100 run: $rate commands/s; CPU by thread:"
+    echo "run $run (10×100 × $COUNT): $rate commands/s; CPU by thread:"
     join "$WORK/before" "$WORK/after" | awk -v hz="$(getconf CLK_TCK)" '$3 > $2 {printf "  %-30s %5.2f s\n", $1, ($3 - $2) / hz}' | sort -k2 -nr | head -6
 done
