@@ -29,14 +29,12 @@ DLL=${1:-$ROOT/Bridge.Service/bin/Release/net10.0/Bridge.Service.dll}
 SIM=$ROOT/Bridge.Simulator/bin/Release/net10.0/Bridge.Simulator.dll
 WORK=$(mktemp -d /tmp/devicebridge-cold-threads.XXXXXX)
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+log() { echo "cold-threads: $*" >&2; }
+die() { log "$*"; exit 1; }
+# shellcheck source=bench/node-red/harness.sh
+. "$BENCH/harness.sh"
+trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_for() { # file pattern
-    local i
-    for ((i = 0; i < 600; i++)); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-    echo "cold-threads: no '$2' in $1" >&2; tail -5 "$1" >&2; return 1
-}
 # "<thread name> <utime+stime ticks>" per thread name of one process
 threads_cpu() {
     local t stat f
@@ -48,19 +46,13 @@ threads_cpu() {
     done | awk '{n[$1] += $2} END {for (k in n) print k, n[k]}' | sort
 }
 
-MQTT_PORT=$(free_port)
+start_broker_and_lamps 10
 API_PORT=$(free_port)
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nmax_queued_messages 100000\n' "$MQTT_PORT" >"$WORK/mosquitto.conf"
-chmod 755 "$WORK"; chmod 644 "$WORK/mosquitto.conf"
-/usr/sbin/mosquitto -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 & PIDS+=($!)
-wait_for "$WORK/mosquitto.log" running
-node "$BENCH/lamp.js" --url "mqtt://127.0.0.1:$MQTT_PORT" --count 10 >"$WORK/lamps.log" 2>&1 & PIDS+=($!)
-wait_for "$WORK/lamps.log" "lamps ready"
 TOKEN=$(dotnet "$DLL" token --name bench --Data:Dir="$WORK/data")
 dotnet "$DLL" --Mqtt:Url="mqtt://127.0.0.1:$MQTT_PORT" --Api:Bind=127.0.0.1 --Api:Port="$API_PORT" --Data:Dir="$WORK/data" >"$WORK/bridge.log" 2>&1 &
 BRIDGE=$!
 PIDS+=("$BRIDGE")
-wait_for "$WORK/bridge.log" "Local API: ws://"
+wait_for_line "$WORK/bridge.log" "^Local API: ws://" 60 "$BRIDGE" >/dev/null || die "the bridge did not start"
 URL=ws://127.0.0.1:$API_PORT/api/v1/ws
 node "$BENCH/wait-devices.js" --url "$URL" --token "$TOKEN" --count 10 --timeout 60 >/dev/null
 for ((run = 1; run <= RUNS; run++)); do

@@ -78,64 +78,10 @@ PIDS=()
 log() { echo "compare-node-red: $*" >&2; }
 die() { log "$*"; exit 1; }
 
-stop_pid() { # pid: TERM, up to 5 s, then KILL
-    local pid=$1 i
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    local i
-    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
-    PIDS=()
-}
+# shellcheck source=bench/node-red/harness.sh
+. "$BENCH/harness.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_for_line() { # file pattern seconds pid: the first matching line, or fail
-    local file=$1 pattern=$2 seconds=$3 pid=$4 i line
-    for ((i = 0; i < seconds * 10; i++)); do
-        if line=$(grep -m1 -E "$pattern" "$file" 2>/dev/null); then
-            echo "$line"
-            return 0
-        fi
-        kill -0 "$pid" 2>/dev/null || { log "process $pid exited; its log $file:"; tail -20 "$file" >&2; return 1; }
-        sleep 0.1
-    done
-    log "no line matching '$pattern' in $file after $seconds s"
-    tail -20 "$file" >&2
-    return 1
-}
-
-jit_threads() { # pid file: "<tid> <utime+stime ticks>" of .NET's tiered-compilation thread(s)
-    local t stat
-    for t in /proc/"$1"/task/*; do
-        [[ $(cat "$t/comm" 2>/dev/null) == ".NET Tiered Com"* ]] || continue
-        stat=$(cat "$t/stat" 2>/dev/null) || continue
-        stat=${stat##*) }
-        read -r -a f <<<"$stat"
-        echo "${t##*/} $((f[11] + f[12]))"
-    done >"$2"
-}
-
-cpu_ticks() { # utime+stime of one process, in clock ticks
-    # Fields after the ")" closing the command name: 3 state ... 14 utime 15 stime.
-    local stat
-    stat=$(<"/proc/$1/stat")
-    stat=${stat##*) }
-    read -r -a f <<<"$stat"
-    echo $((f[11] + f[12]))
-}
 
 # --- prerequisites ---------------------------------------------------------------------------
 
@@ -168,27 +114,7 @@ fi
 
 # --- broker and lamps ------------------------------------------------------------------------
 
-MQTT_PORT=$(free_port)
-cat >"$WORK/mosquitto.conf" <<EOF
-listener $MQTT_PORT 127.0.0.1
-allow_anonymous true
-persistence false
-set_tcp_nodelay true
-max_queued_messages 100000
-EOF
-chmod 644 "$WORK/mosquitto.conf"
-chmod 755 "$WORK"
-/usr/sbin/mosquitto -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
-PIDS+=($!)
-MOSQUITTO_PID=$!
-wait_for_line "$WORK/mosquitto.log" "running" 10 "$MOSQUITTO_PID" >/dev/null || die "mosquitto did not start"
-log "mosquitto on 127.0.0.1:$MQTT_PORT (pid $MOSQUITTO_PID)"
-
-node "$BENCH/lamp.js" --url "mqtt://127.0.0.1:$MQTT_PORT" --count "$LAMPS" >"$WORK/lamps.log" 2>&1 &
-PIDS+=($!)
-LAMPS_PID=$!
-wait_for_line "$WORK/lamps.log" "^lamps ready: " 60 "$LAMPS_PID" >/dev/null || die "the lamps did not come up"
-log "$LAMPS lamps up (pid $LAMPS_PID)"
+start_broker_and_lamps "$LAMPS"
 
 # --- the systems -----------------------------------------------------------------------------
 
