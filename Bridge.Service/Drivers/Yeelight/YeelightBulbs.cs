@@ -50,6 +50,15 @@ public sealed class YeelightBulbs(
     public MinuteQuota Quota(string deviceId) =>
         _quotas.GetOrAdd(deviceId, _ => new MinuteQuota(options.Value.CommandsPerMinute, time));
 
+    /// <summary><see cref="SeenAsync"/> for a receive loop that must not wait on it; a failure is logged.</summary>
+    public void Seen(YeelightAdvert advert)
+    {
+        var seen = SeenAsync(advert);
+        if (seen.IsCompletedSuccessfully) return;
+        _ = seen.ContinueWith(t => log.LogError(t.Exception, "Yeelight: handling an advert of bulb {Id} failed", advert.Id),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     /// <summary>A search response or NOTIFY advert arrived. Completes once the bulb's connection has
     /// settled on an address (a known bulb at a new one moves only if that one accepts a
     /// connection), which is then the address the registry and the discovered list show.</summary>

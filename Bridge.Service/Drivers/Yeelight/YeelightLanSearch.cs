@@ -24,7 +24,7 @@ public sealed class YeelightLanSearch(IOptions<YeelightOptions> options, Yeeligh
     {
         if (!YeelightSearch.TryParseAdvert(datagram, out var advert, out _)) return false;
         // Not awaited: a moved bulb's new address is probed off the receive loop.
-        _ = bulbs.SeenAsync(advert!);
+        bulbs.Seen(advert!);
         return true;
     }
 }
