@@ -35,15 +35,15 @@ die() { log "$*"; exit 1; }
 . "$BENCH/harness.sh"
 trap cleanup EXIT
 
-# "<thread name> <utime+stime ticks>" per thread name of one process
+# "<tid>/<thread name> <utime+stime ticks>" per thread of one process, sorted for join
 threads_cpu() {
     local t stat f
     for t in /proc/"$1"/task/*; do
         stat=$(cat "$t/stat" 2>/dev/null) || continue
         stat=${stat##*) }
         read -r -a f <<<"$stat"
-        echo "$(tr ' ' _ <"$t/comm") $((f[11] + f[12]))"
-    done | awk '{n[$1] += $2} END {for (k in n) print k, n[k]}' | sort
+        echo "${t##*/}/$(tr ' ' _ <"$t/comm") $((f[11] + f[12]))"
+    done | LC_ALL=C sort
 }
 
 start_broker_and_lamps 10
@@ -61,5 +61,8 @@ for ((run = 1; run <= RUNS; run++)); do
         tail -1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["commands_per_s"])')
     threads_cpu "$BRIDGE" >"$WORK/after"
     echo "run $run (10×100 × $COUNT): $rate commands/s; CPU by thread:"
-    join "$WORK/before" "$WORK/after" | awk -v hz="$(getconf CLK_TCK)" '$3 > $2 {printf "  %-30s %5.2f s\n", $1, ($3 - $2) / hz}' | sort -k2 -nr | head -6
+    # Per thread id: a thread that began during the run counts from 0 (the JIT's worker ends when
+    # idle and a new one starts with the next burst); one that ended during it is not counted.
+    LC_ALL=C join -a2 -e0 -o 0,1.2,2.2 "$WORK/before" "$WORK/after" | awk -v hz="$(getconf CLK_TCK)" '$3 > $2 {split($1, n, "/"); cpu[n[2]] += $3 - $2}
+        END {for (k in cpu) printf "  %-30s %5.2f s\n", k, cpu[k] / hz}' | sort -k2 -nr | head -6
 done

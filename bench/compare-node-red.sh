@@ -249,8 +249,9 @@ def by_name(path):
 switches = by_name(threads1)
 switches.subtract(by_name(threads0))
 clk = int(clk)
-# The JIT's thread ends when idle and a new one starts when there is work: a thread new in the run
-# counts from zero; one that ended during it is missing (its last moments uncounted).
+# The JIT's background worker ends after 4 s idle and a new one starts with the next burst: one new
+# in the run counts from zero; one that ended during it is missing with all its CPU in the run. So
+# cpu_s_jit is a lower bound of the tier-up work, and leaves out first compiles on calling threads.
 jit_before = dict(l.split() for l in open(jit0) if l.strip())
 jit_t = sum(int(t) - int(jit_before.get(tid, 0)) for tid, t in (l.split() for l in open(jit1) if l.strip()))
 r = json.loads(line.strip().splitlines()[-1]) if line.strip() else {}
@@ -259,7 +260,7 @@ commands = r.get("count", 0) + r.get("warmup", 0)
 ours = cpu_s + int(mq_t) / clk + int(lamps_t) / clk + float(loadgen_s)
 out = {"system": system, "scenario": scenario, "connections": int(k), "inflight": int(c),
        "cpu_s": round(cpu_s, 3),
-       # Of that, .NET's background JIT (tier-up): near 0 once a bridge is warm.
+       # Of that, .NET's background tier-up worker (a lower bound, see above): near 0 once warm.
        "cpu_s_jit": round(int(jit_t) / clk, 3),
        "cpu_us_per_command": round(cpu_s * 1e6 / commands, 1) if commands else None,
        "context_switches_per_command": round(int(ctx) / commands, 2) if commands else None,

@@ -23,7 +23,8 @@ while (($#)); do
 done
 [[ -f $DLL ]] || { echo "startup: no $DLL (dotnet build -c Release first)" >&2; exit 1; }
 pid=
-trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null || true' EXIT
+data=
+trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; [[ -n $data ]] && rm -rf "$data"; true' EXIT
 for ((i = 1; i <= RUNS; i++)); do
     data=$(mktemp -d /tmp/devicebridge-startup.XXXXXX)
     start=$(date +%s%N)
@@ -37,8 +38,10 @@ for ((i = 1; i <= RUNS; i++)); do
     done
     grep -q "^Local API:" "$data/log" || { echo "startup: no 'Local API:' within 60 s" >&2; exit 1; }
     end=$(date +%s%N)
-    kill "$pid"; wait "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
     pid=
     printf 'run %d: %.2f s to "Local API:"%s\n' "$i" "$(echo "($end - $start) / 1000000000" | bc -l)" "${*:+ with $*}"
     rm -rf "$data"
+    data=
 done

@@ -140,6 +140,7 @@ public sealed class SimulatedBulb : ILanTwin
         Address = at;
         _control = BulbControlServer.Start(new IPEndPoint(at, 0), HandleAsync);
         ControlPort = _control.EndPoint.Port;
+        _away = false;
         if (_search is not null) await _search.AnnounceAsync().ConfigureAwait(false);
     }
 

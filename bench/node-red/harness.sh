@@ -41,7 +41,9 @@ wait_for_line() { # file pattern seconds pid: the first matching line, or fail
 }
 
 jit_threads() { # pid file: "<tid> <utime+stime ticks>" of .NET's tiered-compilation thread(s)
-    local t stat
+    # The background tier-up worker only: the JIT's work on a calling thread (a method's first
+    # compile) is not in it. It ends after 4 s without work and a new one starts with the next.
+    local t stat f
     for t in /proc/"$1"/task/*; do
         [[ $(cat "$t/comm" 2>/dev/null) == ".NET Tiered Com"* ]] || continue
         stat=$(cat "$t/stat" 2>/dev/null) || continue
@@ -53,7 +55,7 @@ jit_threads() { # pid file: "<tid> <utime+stime ticks>" of .NET's tiered-compila
 
 cpu_ticks() { # utime+stime of one process, in clock ticks
     # Fields after the ")" closing the command name: 3 state ... 14 utime 15 stime.
-    local stat
+    local stat f
     stat=$(<"/proc/$1/stat")
     stat=${stat##*) }
     read -r -a f <<<"$stat"

@@ -34,7 +34,8 @@ public sealed class YeelightBulbs(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var d in registry.All())
-            if (d.Protocol == YeelightDriver.DriverName && EndPointOf(d) is { } ep) Connect(d.Id, ep);
+            if (d.Protocol == YeelightDriver.DriverName && EndPointOf(d) is { } ep)
+                ConnectionFor(d.Id, ep, YeelightMapping.For(d.Profile).Props.ToArray(), out _).Start();
         return Task.CompletedTask;
     }
 
@@ -74,35 +75,42 @@ public sealed class YeelightBulbs(
             return;
         }
         var name = string.IsNullOrWhiteSpace(advert.Name) ? $"Yeelight {advert.Model ?? "bulb"} {advert.Id[^6..]}" : advert.Name;
-        var endPoint = new IPEndPoint(IPAddress.Parse(advert.Host), advert.Port);
-        var known = _connections.GetValueOrDefault(id);
-        if (known is not null)
+        var advertised = new IPEndPoint(IPAddress.Parse(advert.Host), advert.Port);
+        var connection = ConnectionFor(id, advertised, YeelightMapping.For(profile).Props.ToArray(), out var created);
+        if (!created)
         {
-            endPoint = await known.SeenAsync(endPoint).ConfigureAwait(false);
+            await connection.SeenAsync(advertised).ConfigureAwait(false);
             if (_stopped) return;
         }
-        var binding = new Dictionary<string, string>(StringComparer.Ordinal)
+        // The address shown is the one the connection uses as this is written, read under a lock per
+        // bulb: adverts handled at once (a probe, a same-address one) cannot leave an older one last.
+        lock (connection)
         {
-            [HostKey] = endPoint.Address.ToString(),
-            [PortKey] = endPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["model"] = advert.Model ?? "",
-        };
-        registry.AddOrUpdate(id, name, profile, binding);
-        discovered.Found(new DiscoveredDevice(id, YeelightDriver.DriverName, endPoint.Address, endPoint.Port, name, "yeelight"));
-        if (known is null) Connect(id, endPoint);
+            var endPoint = connection.EndPoint;
+            var binding = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [HostKey] = endPoint.Address.ToString(),
+                [PortKey] = endPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["model"] = advert.Model ?? "",
+            };
+            registry.AddOrUpdate(id, name, profile, binding);
+            discovered.Found(new DiscoveredDevice(id, YeelightDriver.DriverName, endPoint.Address, endPoint.Port, name, "yeelight"));
+        }
+        // Started once its device is in the registry, which its first answer reports to.
+        if (created) connection.Start();
     }
 
-    private void Connect(string id, IPEndPoint endPoint)
+    /// <summary>The bulb's one connection, made (not yet started) if it has none.</summary>
+    private YeelightConnection ConnectionFor(string id, IPEndPoint endPoint, string[] props, out bool created)
     {
-        var created = false;
+        var made = false;
         var connection = _connections.GetOrAdd(id, _ =>
         {
-            created = true;
-            var props = registry.TryGet(id, out var d) ? YeelightMapping.For(d.Profile).Props.ToArray() : ["power"];
+            made = true;
             return new YeelightConnection(id, endPoint, props, this, options.Value, time);
         });
-        if (created) connection.Start();
-        else _ = connection.SeenAsync(endPoint);
+        created = made;
+        return connection;
     }
 
     void IYeelightConnectionEvents.Connected(YeelightConnection connection, YeelightMessage state)

@@ -87,9 +87,10 @@ public sealed class YeelightConnection : IAsyncDisposable
         }
         if (stale is not null)
         {
-            stale.Dispose();
-            // Offline until it answers at the new address, not online there on the old connection's word.
+            // Offline until it answers at the new address, not online there on the old connection's
+            // word; reported before the drop, so it cannot land after the reconnect's "connected".
             _events.Disconnected(this);
+            stale.Dispose();
         }
         return endPoint;
     }
@@ -176,7 +177,17 @@ public sealed class YeelightConnection : IAsyncDisposable
             }
             if (!connected) _events.Disconnected(this);
             TaskCompletionSource kick;
-            lock (_sync) kick = _kick = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_sync)
+            {
+                // Moved (a probe found it elsewhere) while this attempt ran: the kick for that went
+                // to the attempt's signal, so dial the new address now instead of backing off.
+                if (!_endPoint.Equals(endPoint))
+                {
+                    attempt = 0;
+                    continue;
+                }
+                kick = _kick = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
             var delay = Bridge.Runtime.Backoff.Delay(attempt++, _options.ReconnectMin, _options.ReconnectMax, Random.Shared);
             try
             {
