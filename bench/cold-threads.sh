@@ -33,6 +33,8 @@ log() { echo "cold-threads: $*" >&2; }
 die() { log "$*"; exit 1; }
 # shellcheck source=bench/node-red/harness.sh
 . "$BENCH/harness.sh"
+# shellcheck source=bench/loadgen-env.sh
+. "$ROOT/bench/loadgen-env.sh"
 trap cleanup EXIT
 
 # "<tid>/<thread name> <utime+stime ticks>" per thread of one process, sorted for join
@@ -57,7 +59,7 @@ URL=ws://127.0.0.1:$API_PORT/api/v1/ws
 node "$BENCH/wait-devices.js" --url "$URL" --token "$TOKEN" --count 10 --timeout 60 >/dev/null
 for ((run = 1; run <= RUNS; run++)); do
     threads_cpu "$BRIDGE" >"$WORK/before"
-    rate=$(dotnet "$SIM" loadgen --url "$URL" --token "$TOKEN" --connections 10 --inflight 100 --count "$COUNT" --per-device 100 --warmup 500 |
+    rate=$(env "${LOADGEN_ENV[@]}" dotnet "$SIM" loadgen --url "$URL" --token "$TOKEN" --connections 10 --inflight 100 --count "$COUNT" --per-device 100 --warmup 500 |
         tail -1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["commands_per_s"])')
     threads_cpu "$BRIDGE" >"$WORK/after"
     echo "run $run (10×100 × $COUNT): $rate commands/s; CPU by thread:"

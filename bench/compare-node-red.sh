@@ -80,6 +80,8 @@ die() { log "$*"; exit 1; }
 
 # shellcheck source=bench/node-red/harness.sh
 . "$BENCH/harness.sh"
+# shellcheck source=bench/loadgen-env.sh
+. "$ROOT/bench/loadgen-env.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -220,7 +222,7 @@ import resource, subprocess, sys
 r = subprocess.run(sys.argv[2:])
 u = resource.getrusage(resource.RUSAGE_CHILDREN)
 open(sys.argv[1], "w").write("%.3f\n" % (u.ru_utime + u.ru_stime))
-sys.exit(r.returncode)' "$WORK/loadgen.cpu" timeout "$LOADGEN_TIMEOUT" dotnet "$SIM_DLL" loadgen --url "$SYS_URL" --token "$SYS_TOKEN" \
+sys.exit(r.returncode)' "$WORK/loadgen.cpu" timeout "$LOADGEN_TIMEOUT" env "${LOADGEN_ENV[@]}" dotnet "$SIM_DLL" loadgen --url "$SYS_URL" --token "$SYS_TOKEN" \
         --connections "$k" --inflight "$c" --count "$n" --timeout "$COMMAND_TIMEOUT" "${extra[@]}" 2>>"$WORK/loadgen.err")
     rc=$?
     set -e
@@ -317,7 +319,7 @@ for system in $SYSTEMS; do
     for prime in "${prime_runs[@]}" "1 1 $((PRIME_COUNT / 10))"; do
         read -r pk pc pn pextra <<<"$prime"
         # shellcheck disable=SC2086 # pextra is empty or "--per-device N"
-        timeout "$LOADGEN_TIMEOUT" dotnet "$SIM_DLL" loadgen --url "$SYS_URL" --token "$SYS_TOKEN" \
+        timeout "$LOADGEN_TIMEOUT" env "${LOADGEN_ENV[@]}" dotnet "$SIM_DLL" loadgen --url "$SYS_URL" --token "$SYS_TOKEN" \
             --connections "$pk" --inflight "$pc" --count "$pn" --timeout "$COMMAND_TIMEOUT" $pextra >>"$WORK/prime.jsonl" 2>>"$WORK/loadgen.err" \
             || log "$system: priming run failed (exit $?)"
     done

@@ -7,12 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CONNECTIONS=${1:-1} INFLIGHT=${2:-1} COUNT=${3:-20000} LAMPS=${4:-20}
 . bench/relay-lib.sh
+. bench/loadgen-env.sh
 
 start_relay relay
 RELAY=$(cat "$WORK/relay.url")
 start_bridge "$RELAY"
 
-run() { dotnet "Bridge.Simulator/bin/$BIN/Bridge.Simulator.dll" loadgen --url "$1" --token "$TOKEN" \
+run() { env "${LOADGEN_ENV[@]}" dotnet "Bridge.Simulator/bin/$BIN/Bridge.Simulator.dll" loadgen --url "$1" --token "$TOKEN" \
         --connections "$CONNECTIONS" --inflight "$INFLIGHT" --count "$COUNT"; }
 echo "== local API: $LOCAL"
 run "$LOCAL"

@@ -111,13 +111,4 @@ public sealed class DeviceFaultTests
             Directory.Delete(dir, recursive: true);
         }
     }
-
-    [Fact]
-    public async Task The_identity_key_file_is_private_to_the_owner()
-    {
-        if (OperatingSystem.IsWindows()) return;
-        await using var bridge = await TestBridge.StartAsync();
-        var mode = File.GetUnixFileMode(Path.Combine(bridge.DataDir, "identity.json"));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
-    }
 }
