@@ -68,6 +68,7 @@ public sealed class MiioMappingTests
     [InlineData("""{"power":{"piid":1,"values":{"off":false,"on":true}}}""")]
     [InlineData("""{"power":{"siid":0,"piid":1,"values":{"off":false,"on":true}}}""")]
     [InlineData("""{"power":{"siid":2,"piid":1.5,"values":{"off":false,"on":true}}}""")]
+    [InlineData("""{"power":{"siid":"2","piid":1,"values":{"off":false,"on":true}}}""")]
     public void An_entry_without_positive_whole_siid_and_piid_is_named(string mapping)
     {
         Assert.Equal(["profile 'bad-miio', miio mapping of 'power': needs an object with 'siid' and 'piid' (the MIoT service and property ids, e.g. 2 and 1)"],
