@@ -2,7 +2,8 @@ namespace Bridge.Runtime;
 
 /// <summary>The one back-off of the bridge, for everything that redials (relay link, MQTT broker,
 /// serial lines, Yeelight and Tuya connections): the wait doubles per failed attempt from
-/// <c>min</c> up to <c>max</c>.</summary>
+/// <c>min</c> up to <c>max</c>. Discovery's schedules (UDP searches, mDNS browsing) space their
+/// rounds with <see cref="Ceiling"/> alone: one bridge's probes need no spreading.</summary>
 public static class Backoff
 {
     /// <summary>The wait before retry number <paramref name="attempt"/> (0 for the first): min·2^attempt, at most max.</summary>

@@ -117,8 +117,7 @@ public sealed class ClientSession : IRelayedSession
             {
                 // Too big: the rest was dropped, the connection stays (as the bridge does).
                 _metrics.OversizedFrame();
-                var error = $"{{\"id\":null,\"ok\":false,\"error\":{{\"code\":\"bad_request\",\"message\":\"frame is over the {max}-byte limit\"}}}}";
-                if (!Offer(Encoding.UTF8.GetBytes(error), 0)) { TooSlow(); return; }
+                if (!Offer(OversizedReply(max), 0)) { TooSlow(); return; }
                 continue;
             }
             if (!_mayForward())
@@ -136,6 +135,15 @@ public sealed class ClientSession : IRelayedSession
     /// <summary>The relay's own replies found the client's queue full: it is as slow as one the bridge's
     /// answers found full, and is counted the same way.</summary>
     private void TooSlow() => _metrics.SlowClientDropped();
+
+    /// <summary>The API's <c>bad_request</c> error for an oversized frame, as the bridge gives it: no id,
+    /// since the frame is dropped unparsed.</summary>
+    private static byte[] OversizedReply(int max)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
+        Bridge.Protocols.Api.ApiWriter.Error(buffer, null, Bridge.Protocols.Api.ErrorCodes.BadRequest, $"frame is over the {max}-byte limit");
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>The API's <c>busy</c> error, with the request's id when it has one.</summary>
     private static byte[] RateLimitedReply(ReadOnlyMemory<byte> frame)

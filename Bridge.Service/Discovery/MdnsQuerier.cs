@@ -1,5 +1,6 @@
 using System.Net;
 using Bridge.Protocols.Dns;
+using Bridge.Runtime;
 
 namespace Bridge.Service.Discovery;
 
@@ -46,7 +47,7 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
         try
         {
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 121)), time, ct).ConfigureAwait(false);
-            var interval = FirstInterval;
+            var browses = 0;
             var nextBrowse = time.GetUtcNow();
             while (!ct.IsCancellationRequested)
             {
@@ -56,8 +57,7 @@ public sealed class MdnsQuerier(MdnsEndpoint endpoint, DiscoveredDevices devices
                 {
                     if (now >= nextBrowse)
                     {
-                        nextBrowse = now + interval;
-                        interval = interval * 2 > MaxInterval ? MaxInterval : interval * 2;
+                        nextBrowse = now + Backoff.Ceiling(browses++, FirstInterval, MaxInterval);
                         await BrowseAsync(ct).ConfigureAwait(false);
                     }
                     var expired = _cache.RemoveExpired();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Bridge.Runtime;
 using Bridge.Service.Api;
 using Microsoft.Extensions.Options;
 
@@ -109,7 +110,7 @@ public sealed class UdpDiscoveryHost(
     private async Task SearchLoopAsync(Search search, Socket socket, CancellationToken ct)
     {
         var d = search.Discovery;
-        var interval = d.FirstInterval;
+        var waits = 0; // since start or since a new target; each wait is twice the last, up to MaxInterval
         try
         {
             while (!ct.IsCancellationRequested)
@@ -122,10 +123,11 @@ public sealed class UdpDiscoveryHost(
                     targets = search.Targets.ToArray();
                 }
                 await ProbeAsync(socket, d, targets, ct).ConfigureAwait(false);
+                var interval = Backoff.Ceiling(waits, d.FirstInterval, d.MaxInterval);
                 var woken = await Task.WhenAny(now.Task, Task.Delay(interval, time, ct)).ConfigureAwait(false);
                 ct.ThrowIfCancellationRequested();
                 // A new target restarts the schedule: its device is probably just being set up.
-                interval = woken == now.Task ? d.FirstInterval : interval * 2 > d.MaxInterval ? d.MaxInterval : interval * 2;
+                waits = woken == now.Task ? 0 : waits + 1;
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)

@@ -37,16 +37,12 @@ public sealed class ProvisionOp(ProvisioningService provisioning) : IApiOp
             return;
         }
         var view = device?.View();
-        await session.ReplyAsync((request.Id, view, redirect), static (w, s) =>
+        await session.ReplyOkAsync(request.Id, (view, redirect), static (w, s) =>
         {
-            w.WriteStartObject();
-            w.WriteString("id", s.Id);
-            w.WriteBoolean("ok", true);
             w.WritePropertyName("device");
             if (s.view is { } v) ApiWriter.Device(w, v);
             else w.WriteNullValue();
             w.WriteString("redirect", s.redirect);
-            w.WriteEndObject();
         }).ConfigureAwait(false);
     }
 }
@@ -70,13 +66,10 @@ public sealed class WifiNetworksOp(ProvisioningService provisioning) : IApiOp
             await session.ReplyErrorAsync(request.Id, e.Code, e.Message).ConfigureAwait(false);
             return;
         }
-        await session.ReplyAsync((request.Id, networks), static (w, s) =>
+        await session.ReplyOkAsync(request.Id, networks, static (w, networks) =>
         {
-            w.WriteStartObject();
-            w.WriteString("id", s.Id);
-            w.WriteBoolean("ok", true);
             w.WriteStartArray("networks");
-            foreach (var n in s.networks)
+            foreach (var n in networks)
             {
                 w.WriteStartObject();
                 w.WriteString("ssid", n.Ssid);
@@ -85,7 +78,6 @@ public sealed class WifiNetworksOp(ProvisioningService provisioning) : IApiOp
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            w.WriteEndObject();
         }).ConfigureAwait(false);
     }
 }

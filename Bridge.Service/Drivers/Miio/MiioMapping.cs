@@ -1,13 +1,14 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Bridge.Protocols.Miio;
 using Bridge.Protocols.Model;
+using Bridge.Service.Drivers.Mapping;
+using static Bridge.Service.Drivers.Mapping.MappingSection;
 
 namespace Bridge.Service.Drivers.Miio;
 
 /// <summary>How one capability maps onto a MIoT property (service id, property id): enum values ⇄
 /// property values (<c>values</c>), or a number scaled (<c>scale</c>: property = value × scale).</summary>
-public sealed record MiioCapabilityMap(Capability Capability, int Siid, int Piid, IReadOnlyList<KeyValuePair<string, JsonElement>> Values, double Scale)
+public sealed record MiioCapabilityMap(Capability Capability, int Siid, int Piid, IReadOnlyList<KeyValuePair<string, JsonElement>> Values, double Scale) : ICapabilityMap
 {
     public MiotProperty Property => new(Siid, Piid);
 
@@ -41,15 +42,13 @@ public sealed record MiioCapabilityMap(Capability Capability, int Siid, int Piid
 /// <summary>The profile's <c>miio</c> section: capabilities ⇄ MIoT properties (PROTOCOLS.md §10.2).</summary>
 public sealed class MiioMapping
 {
-    private static readonly ConcurrentDictionary<DeviceProfile, MiioMapping> Cache = new();
-
     public required IReadOnlyList<MiioCapabilityMap> Capabilities { get; init; }
 
-    public MiioCapabilityMap? Find(string capability) => Capabilities.FirstOrDefault(c => c.Capability.Name == capability);
+    public MiioCapabilityMap? Find(string capability) => Capabilities.Find(capability);
 
     public MiioCapabilityMap? Find(int siid, int piid) => Capabilities.FirstOrDefault(c => c.Siid == siid && c.Piid == piid);
 
-    public static MiioMapping For(DeviceProfile profile) => Cache.GetOrAdd(profile, p => Parse(p, []));
+    public static MiioMapping For(DeviceProfile profile) => MappingCache<MiioMapping>.For(profile, Parse);
 
     /// <summary>Capability values from a get_properties result; properties the profile does not map, that
     /// failed (code ≠ 0) or whose value does not fit, are left out.</summary>
@@ -62,35 +61,23 @@ public sealed class MiioMapping
 
     public static MiioMapping Parse(DeviceProfile profile, List<string> problems)
     {
-        var caps = new List<MiioCapabilityMap>();
-        var m = profile.Mapping;
-        if (m.ValueKind != JsonValueKind.Object)
+        const string needs = "needs an object with 'siid' and 'piid' (the MIoT service and property ids, e.g. 2 and 1)";
+        var mapped = new HashSet<(int Siid, int Piid)>();
+        return new MiioMapping { Capabilities = ReadCapabilities(profile, MiioDevices.Protocol, problems, (cap, c, where) =>
         {
-            problems.Add($"profile '{profile.Id}': the 'miio' mapping section is missing");
-            return new MiioMapping { Capabilities = caps };
-        }
-        foreach (var cap in profile.Capabilities)
-        {
-            var where = $"profile '{profile.Id}', miio mapping of '{cap.Name}'";
-            if (!m.TryGetProperty(cap.Name, out var c) || c.ValueKind != JsonValueKind.Object
-                || !c.TryGetProperty("siid", out var s) || !s.TryGetInt32(out var siid) || siid < 1
-                || !c.TryGetProperty("piid", out var p) || !p.TryGetInt32(out var piid) || piid < 1)
+            if (Int(c, "siid") is not (int siid and >= 1) || Int(c, "piid") is not (int piid and >= 1))
             {
-                problems.Add($"{where}: needs an object with 'siid' and 'piid' (the MIoT service and property ids, e.g. 2 and 1)");
-                continue;
+                problems.Add($"{where}: {needs}");
+                return null;
             }
             var values = new List<KeyValuePair<string, JsonElement>>();
-            if (c.TryGetProperty("values", out var vs) && vs.ValueKind == JsonValueKind.Object)
-                foreach (var v in vs.EnumerateObject()) values.Add(new(v.Name, v.Value.Clone()));
-            if (cap.Type == CapabilityType.Enum)
-                foreach (var allowed in cap.Values)
-                    if (values.All(v => v.Key != allowed)) problems.Add($"{where}: 'values' has no entry for '{allowed}'");
-            var scale = c.TryGetProperty("scale", out var sc) && sc.ValueKind == JsonValueKind.Number ? sc.GetDouble() : 1;
+            foreach (var v in Values(c)) values.Add(new(v.Name, v.Value.Clone()));
+            if (cap.Type == CapabilityType.Enum) RequireEveryValue(cap, allowed => values.Any(v => v.Key == allowed), where, problems);
+            var scale = Number(c, "scale") ?? 1;
             if (scale == 0) problems.Add($"{where}: 'scale' must not be 0");
-            if (caps.Any(x => x.Siid == siid && x.Piid == piid)) problems.Add($"{where}: property {siid}/{piid} is mapped twice");
-            caps.Add(new MiioCapabilityMap(cap, siid, piid, values, scale == 0 ? 1 : scale));
-        }
-        return new MiioMapping { Capabilities = caps };
+            if (!mapped.Add((siid, piid))) problems.Add($"{where}: property {siid}/{piid} is mapped twice");
+            return new MiioCapabilityMap(cap, siid, piid, values, scale == 0 ? 1 : scale);
+        }, needs) };
     }
 
     /// <summary>Whether a profile's <c>match.model</c> names <paramref name="model"/>: a string or an array

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static Bridge.Service.Drivers.Mapping.MappingSection;
 
 namespace Bridge.Service.Drivers.Tasmota;
 
@@ -17,13 +18,13 @@ public sealed record TasmotaWebStatus(string Topic, string Mac, string? Hostname
             problem = "the answer to 'Status 0' has no Status and StatusNET";
             return false;
         }
-        var topic = Text(basic, "Topic");
+        var topic = Str(basic, "Topic");
         if (string.IsNullOrEmpty(topic))
         {
             problem = "the answer to 'Status 0' names no Topic";
             return false;
         }
-        var mac = (Text(net, "Mac") ?? "").Replace(":", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToUpperInvariant();
+        var mac = (Str(net, "Mac") ?? "").Replace(":", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToUpperInvariant();
         if (mac.Length != 12 || !mac.All(Uri.IsHexDigit))
         {
             problem = "the answer to 'Status 0' has no MAC of 12 hex digits";
@@ -33,21 +34,18 @@ public sealed record TasmotaWebStatus(string Topic, string Mac, string? Hostname
         if (basic.TryGetProperty("FriendlyName", out var names) && names.ValueKind == JsonValueKind.Array && names.GetArrayLength() > 0
             && names[0].ValueKind == JsonValueKind.String)
             name = names[0].GetString();
-        name ??= Text(basic, "DeviceName");
+        name ??= Str(basic, "DeviceName");
         var host = "";
         var port = 0;
         if (Object(answer, "StatusMQT", out var mqtt))
         {
-            host = Text(mqtt, "MqttHost") ?? "";
-            if (mqtt.TryGetProperty("MqttPort", out var p) && p.TryGetInt32(out var n)) port = n;
+            host = Str(mqtt, "MqttHost") ?? "";
+            port = Int(mqtt, "MqttPort") ?? 0;
         }
-        status = new TasmotaWebStatus(topic, mac, Text(net, "Hostname"), name, host, port);
+        status = new TasmotaWebStatus(topic, mac, Str(net, "Hostname"), name, host, port);
         return true;
     }
 
     private static bool Object(JsonElement e, string name, out JsonElement value) =>
         e.TryGetProperty(name, out value) && value.ValueKind == JsonValueKind.Object;
-
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

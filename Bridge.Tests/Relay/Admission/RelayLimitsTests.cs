@@ -56,6 +56,21 @@ public sealed class RelayLimitsTests
     }
 
     [Fact]
+    public async Task An_oversized_frame_gets_the_apis_bad_request_from_the_relay_and_the_next_frame_works()
+    {
+        await using var relay = await TestRelay.StartAsync(0, null, "--Relay:MaxFrameBytes=2048");
+        await using var bridge = await RelayedBridge.StartAsync(relay.Url);
+        await bridge.WaitConnectedAsync();
+        await using var client = await ApiClient.ConnectAsync(relay.ClientUrl(bridge.App.BridgeId), bridge.Token());
+
+        var reply = await client.SendRawAsync("{\"id\":\"big\",\"op\":\"ping\",\"pad\":\"" + new string('x', 3000) + "\"}");
+
+        // Byte for byte what the bridge itself answers an oversized frame with.
+        Assert.Equal("""{"id":null,"ok":false,"error":{"code":"bad_request","message":"frame is over the 2048-byte limit"}}""", reply.GetRawText());
+        JsonAssert.Ok(await client.RequestAsync(new { op = "ping" }));
+    }
+
+    [Fact]
     public async Task A_client_that_stops_reading_is_closed_and_does_not_stall_another_client_of_the_same_bridge()
     {
         await using var relay = await TestRelay.StartAsync(0, null, "--Relay:ClientSendQueue=16");

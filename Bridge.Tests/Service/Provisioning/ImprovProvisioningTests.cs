@@ -24,6 +24,7 @@ public sealed class ImprovProvisioningTests
         var (reply, steps) = await rig.ProvisionAsync(installer);
 
         JsonAssert.Ok(reply);
+        Assert.Equal(["id", "ok", "device", "redirect"], reply.EnumerateObject().Select(m => m.Name)); // CONTRACT.md "Provisioning"
         Assert.Equal(AllSteps, steps);
         var device = reply.GetProperty("device");
         Assert.Equal(rig.JoinedId, device.GetProperty("id").GetString());
@@ -122,6 +123,7 @@ public sealed class ImprovProvisioningTests
         var (reply, steps) = await rig.ProvisionAsync(installer);
 
         JsonAssert.Ok(reply);
+        Assert.Equal(["id", "ok", "device", "redirect"], reply.EnumerateObject().Select(m => m.Name));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, reply.GetProperty("device").ValueKind);
         Assert.Equal(["connecting", "sending", "joining", "provisioned"], steps);
     }
@@ -152,6 +154,7 @@ public sealed class ImprovProvisioningTests
         var reply = await installer.RequestAsync(new { op = "wifi_networks", method = "improv", target = rig.Target });
 
         JsonAssert.Ok(reply);
+        Assert.Equal(["id", "ok", "networks"], reply.EnumerateObject().Select(m => m.Name));
         var networks = reply.GetProperty("networks").EnumerateArray().ToArray();
         Assert.Equal(["Home", "Cafe", "Neighbours"], networks.Select(n => n.GetProperty("ssid").GetString()));
         Assert.Equal(-45, networks[0].GetProperty("rssi").GetInt32());

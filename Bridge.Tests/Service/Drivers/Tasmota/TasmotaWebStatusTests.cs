@@ -27,6 +27,17 @@ public sealed class TasmotaWebStatusTests
     }
 
     [Theory]
+    [InlineData("\"1883\"")]
+    [InlineData("1883.5")]
+    [InlineData("null")]
+    public void A_broker_port_that_is_not_a_whole_number_reads_as_none(string port)
+    {
+        using var doc = JsonDocument.Parse("""{"Status":{"Topic":"t"},"StatusNET":{"Mac":"14:2B:2F:9F:AF:38"},"StatusMQT":{"MqttHost":"h","MqttPort":""" + port + "}}");
+        Assert.True(TasmotaWebStatus.TryRead(doc.RootElement, out var status, out _));
+        Assert.Equal(("h", 0), (status!.MqttHost, status.MqttPort));
+    }
+
+    [Theory]
     [InlineData("""{"StatusNET":{"Mac":"14:2B:2F:9F:AF:38"}}""", "no Status and StatusNET")]
     [InlineData("""{"Status":{"Topic":""},"StatusNET":{"Mac":"14:2B:2F:9F:AF:38"}}""", "names no Topic")]
     [InlineData("""{"Status":{"Topic":"t"},"StatusNET":{"Mac":"14:2B:2F:9F:AF"}}""", "12 hex digits")]
