@@ -4,16 +4,8 @@ namespace Bridge.Simulator;
 
 /// <summary>A simulated device that serves its own sockets instead of joining the broker (Yeelight,
 /// and the LAN protocols: Tuya, miIO, Gree): it answers its protocol's search and takes commands.</summary>
-public interface ILanTwin : IAsyncDisposable
+public interface ILanTwin : ISimulatedTwin
 {
-    /// <summary>The id the bridge knows it by (e.g. <c>yeelight-…</c>).</summary>
-    string DeviceId { get; }
-
-    string Name { get; }
-
-    /// <summary>Switched off at the wall: <see cref="StartAsync"/> opens nothing.</summary>
-    bool StartOffline { get; }
-
     /// <summary>Opens its sockets on loopback. <paramref name="multicast"/>: answer searches on the
     /// protocol's own group or port (only inside a network namespace whose loopback carries multicast);
     /// otherwise on a loopback port of its own, <see cref="UnicastSearchEndPoint"/>.</summary>
@@ -21,4 +13,7 @@ public interface ILanTwin : IAsyncDisposable
 
     /// <summary>Where to send the protocol's search by unicast; null when it answers on multicast or is not started.</summary>
     IPEndPoint? UnicastSearchEndPoint { get; }
+
+    /// <summary>A LAN device needs no broker: only whether to answer on multicast.</summary>
+    Task ISimulatedTwin.StartAsync(HomeNetwork network, CancellationToken ct) => StartAsync(network.Multicast);
 }

@@ -14,6 +14,14 @@ public abstract partial class SimulatedDevice
         _port = port;
     }
 
+    /// <summary>Joins the home's broker: remembers it, and connects and announces unless switched off at the
+    /// wall (<see cref="StartOffline"/>) or its MQTT is off (<see cref="ConnectsOnStart"/>).</summary>
+    public virtual async Task StartAsync(HomeNetwork network, CancellationToken ct = default)
+    {
+        UseBroker(network.BrokerHost, network.BrokerPort);
+        if (!StartOffline && ConnectsOnStart) await ConnectAsync(network.BrokerHost, network.BrokerPort, ct).ConfigureAwait(false);
+    }
+
     /// <summary>Connects to the broker and announces the device; returns once announced.</summary>
     public async Task ConnectAsync(string host, int port, CancellationToken ct = default)
     {

@@ -7,7 +7,7 @@ namespace Bridge.Simulator;
 
 /// <summary>One simulated device: its own MQTT connection with its last will, its protocol's topics and
 /// payloads, and fault injection. Subclasses hold one protocol's conventions and one device type's state.</summary>
-public abstract partial class SimulatedDevice : IAsyncDisposable
+public abstract partial class SimulatedDevice : ISimulatedTwin
 {
     private static readonly byte[] Garbage = [0x7B, 0x22, 0x50, 0x4F, 0x57, 0x45, 0x52, 0x22, 0x3A, 0xFF, 0xFE, 0x00, 0xC3, 0x28, 0x5D, 0x7D, 0x7D];
 
@@ -37,6 +37,8 @@ public abstract partial class SimulatedDevice : IAsyncDisposable
     /// <summary>The id the bridge uses: the Tasmota topic <c>t</c>, or the Shelly device id.</summary>
     public string Id { get; }
 
+    string ISimulatedTwin.DeviceId => Id;
+
     /// <summary><c>tasmota</c> or <c>shelly</c>.</summary>
     public string Protocol { get; }
 
@@ -50,7 +52,7 @@ public abstract partial class SimulatedDevice : IAsyncDisposable
 
     public bool IsConnected => _link?.IsConnected == true;
 
-    /// <summary>Left unconnected by <see cref="SimulatedHome.StartAsync"/> (switched off at the wall);
+    /// <summary>Left unconnected by <see cref="StartAsync(HomeNetwork, CancellationToken)"/> (switched off at the wall);
     /// <see cref="ComeBackAsync"/> brings it in later.</summary>
     public bool StartOffline { get; set; }
 
@@ -117,7 +119,7 @@ public abstract partial class SimulatedDevice : IAsyncDisposable
 
     private protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
 
-    /// <summary>Whether <see cref="SimulatedHome.StartAsync"/> connects it (a Shelly with MQTT disabled does not).</summary>
+    /// <summary>Whether <see cref="StartAsync(HomeNetwork, CancellationToken)"/> connects it (a Shelly with MQTT disabled does not).</summary>
     internal virtual bool ConnectsOnStart => true;
 
     /// <summary>Cancelled when the device is disposed.</summary>

@@ -22,23 +22,14 @@ public sealed class DemoHome(IOptions<DemoOptions> options, EmbeddedBroker broke
     {
         if (!options.Value.Enabled) return;
         var (host, port) = mqtt.Value.ClientTarget(broker.Port);
-        if (options.Value.Lamps > 0)
-        {
-            // The load-test home: N Tasmota lamps and nothing else.
-            _home = SimulatedHome.Lamps(options.Value.Lamps, time);
-            if (mqtt.Value.Embedded) DemoAccounts.Give(_home, accounts, modules);
-            await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
-            _expected = _home.Devices.Select(d => d.Id).ToArray();
-        }
-        else
-        {
-            var parts = modules.Select(m => (Module: m, Devices: m.Create(time))).ToArray();
-            _home = new SimulatedHome(parts.SelectMany(p => p.Devices.Mqtt), parts.SelectMany(p => p.Devices.Lan));
-            if (mqtt.Value.Embedded) DemoAccounts.Give(_home, accounts, modules);
-            await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
-            _expected = parts.SelectMany(p => p.Module.Started(p.Devices)).ToArray();
-        }
-        log.LogInformation("Simulated home started: {Count} devices", _home.Devices.Count + _home.Lan.Count);
+        // Demo:Lamps asks for the load-test home instead: each module's share of it (Tasmota's lamps, nothing else).
+        var lamps = options.Value.Lamps;
+        var parts = modules.Select(m => (Module: m, Devices: lamps > 0 ? m.LoadTest(lamps, time) : m.Create(time))).ToArray();
+        _home = new SimulatedHome(parts.SelectMany(p => p.Devices.All));
+        if (mqtt.Value.Embedded) DemoAccounts.Give(_home, accounts, modules);
+        await _home.StartAsync(host, port, cancellationToken).ConfigureAwait(false);
+        _expected = parts.SelectMany(p => p.Module.Started(p.Devices)).ToArray();
+        log.LogInformation("Simulated home started: {Count} devices", _home.Twins.Count);
     }
 
     /// <summary>Completes when every simulated device is known, online and controllable: it has

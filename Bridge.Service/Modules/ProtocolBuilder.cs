@@ -88,7 +88,8 @@ public sealed class ProtocolBuilder(IServiceCollection services, IConfiguration 
         return this;
     }
 
-    /// <summary>The simulated devices of this protocol that <c>--demo</c> starts.</summary>
+    /// <summary>This protocol's simulated twins in the home that <c>--demo</c> starts (and in the <c>Demo:Lamps</c>
+    /// load-test home, if it offers one); the home starts them without knowing the protocol.</summary>
     public ProtocolBuilder Demo<T>() where T : class, IDemoDevices
     {
         Services.AddSingleton<T>();

@@ -1,4 +1,9 @@
 using Bridge.Simulator.Home;
+using Bridge.Simulator.Mdns;
+using Bridge.Simulator.Shelly;
+using Bridge.Simulator.Tasmota;
+using Bridge.Simulator.Yeelight;
+
 namespace Bridge.Simulator.Cli;
 
 /// <summary><c>devices --mqtt mqtt://host:port [--scenario FILE | --lamps N | --bulbs N] [--accounts DIR] [--yeelight-multicast] [--mdns] [--fresh-tasmota N]</c>:
@@ -78,11 +83,11 @@ public static class DevicesCommand
         SimulatedHome home;
         try
         {
-            home = lamps is { } count ? SimulatedHome.Lamps(count)
-                : bulbs is { } many ? SimulatedHome.YeelightBulbs(many)
+            home = lamps is { } count ? new SimulatedHome(TasmotaDemo.Lamps(count))
+                : bulbs is { } many ? new SimulatedHome(YeelightDemo.Numbered(many))
                 : scenario is not null ? SimulatedHome.FromScenario(scenario) : SimulatedHome.Demo();
             // Multicast only where loopback carries it: inside a network namespace (tools/in-netns.sh).
-            home.BulbsOnMulticast = multicast;
+            home.LanOnMulticast = multicast;
             if (accounts is not null) UseAccounts(home, accounts);
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or IOException)
@@ -105,18 +110,19 @@ public static class DevicesCommand
                 stderr.WriteLine($"Simulator: cannot connect to the broker at {host}:{port}: {e.Message}");
                 return 1;
             }
-            var local = await home.StartLocalRpcAsync(ct).ConfigureAwait(false);
+            // Each Shelly that serves a local RPC opened it as it started.
+            var local = home.TwinsOf<ShellyDevice>().Select(s => s.LocalRpc).OfType<ShellyAnnouncement>().ToArray();
             foreach (var a in local) stdout.WriteLine($"Simulator: {a.Id} local RPC http://{a.Address}:{a.Port}/rpc");
-            var fresh = new List<Tasmota.FreshTasmota>();
-            await using var freshOnes = new Tasmota.FreshTasmotas(fresh);
+            var fresh = new List<FreshTasmota>();
+            await using var freshOnes = new FreshTasmotas(fresh);
             for (var f = 0; f < freshTasmotas; f++)
             {
-                var t = await Tasmota.FreshTasmota.StartAsync(ct: ct).ConfigureAwait(false);
+                var t = await FreshTasmota.StartAsync(ct: ct).ConfigureAwait(false);
                 fresh.Add(t);
                 stdout.WriteLine($"Simulator: tasmota {t.Hostname} (topic {t.Topic}, on no broker) http://{t.EndPoint}/cm");
             }
-            await using var announcer = mdns && local.Count > 0 ? await Mdns.MdnsShellyCrowd.StartAsync(local).ConfigureAwait(false) : null;
-            foreach (var bulb in home.Bulbs)
+            await using var announcer = mdns && local.Length > 0 ? await MdnsShellyCrowd.StartAsync(local).ConfigureAwait(false) : null;
+            foreach (var bulb in home.TwinsOf<SimulatedBulb>())
                 stdout.WriteLine($"Simulator: yeelight {bulb.DeviceId} control {bulb.Address}:{bulb.ControlPort} search "
                     + (bulb.UnicastSearchEndPoint is { } at ? $"unicast {at}" : "multicast 239.255.255.250:1982"));
             stdout.WriteLine($"Simulator: {home.Devices.Count(d => d.IsConnected)} devices connected");

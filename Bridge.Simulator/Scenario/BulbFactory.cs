@@ -10,23 +10,14 @@ internal static class BulbFactory
     public const string Protocol = "yeelight";
     public const string Type = "ct_bulb";
 
-    public static bool Knows(string protocol, string type) => protocol == Protocol && type == Type;
-
-    public static SimulatedBulb? Create(DeviceSpec spec, TimeProvider? time, List<string> problems)
+    /// <summary>Throws <see cref="ArgumentException"/> or <see cref="FormatException"/> for an invalid state.</summary>
+    public static SimulatedBulb Create(DeviceSpec spec, TimeProvider? time)
     {
-        try
-        {
-            var bulb = new SimulatedBulb(spec.Id, spec.Name, time) { StartOffline = spec.StartOffline };
-            bulb.SetState(DeviceFactory.Power(spec.State), DeviceFactory.Int(spec.State, "brightness"), DeviceFactory.Int(spec.State, "color_temp"));
-            bulb.Faults.ReplyDelay = spec.ReplyDelay;
-            bulb.Faults.IgnoreCommands = spec.IgnoreCommands;
-            bulb.Faults.DropRate = spec.DropRate;
-            return bulb;
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException)
-        {
-            problems.Add($"device '{spec.Id}': {e.Message}");
-            return null;
-        }
+        var bulb = new SimulatedBulb(spec.Id, spec.Name, time) { StartOffline = spec.StartOffline };
+        bulb.SetState(DeviceFactory.Power(spec.State), DeviceFactory.Int(spec.State, "brightness"), DeviceFactory.Int(spec.State, "color_temp"));
+        bulb.Faults.ReplyDelay = spec.ReplyDelay;
+        bulb.Faults.IgnoreCommands = spec.IgnoreCommands;
+        bulb.Faults.DropRate = spec.DropRate;
+        return bulb;
     }
 }

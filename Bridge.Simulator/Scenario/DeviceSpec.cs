@@ -18,7 +18,7 @@ internal sealed record DeviceSpec
     public TimeSpan ReplyDelay { get; init; }
     public bool IgnoreCommands { get; init; }
     public double DropRate { get; init; }
-    /// <summary>The device is switched off at start: <see cref="SimulatedHome.StartAsync"/> leaves it unconnected.</summary>
+    /// <summary>The device is switched off at start: <see cref="ISimulatedTwin.StartAsync"/> leaves it unreachable.</summary>
     public bool StartOffline { get; init; }
     /// <summary>false: a Shelly fresh out of the box, MQTT off, reachable only by its local RPC (and mDNS).</summary>
     public bool Adopted { get; init; } = true;

@@ -18,7 +18,7 @@ public abstract partial class ShellyDevice
 
     public ShellyRpcFaults RpcFaults { get; } = new();
 
-    /// <summary>Whether <see cref="SimulatedHome.StartLocalRpcAsync"/> gives it an HTTP endpoint.</summary>
+    /// <summary>Whether starting it in a home (<see cref="StartAsync"/>) also opens its local RPC over HTTP.</summary>
     public bool ServesLocalRpc { get; set; }
 
     /// <summary>How long a reboot keeps the device away (waited on its TimeProvider).</summary>

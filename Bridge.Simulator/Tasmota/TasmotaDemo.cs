@@ -14,4 +14,19 @@ public static class TasmotaDemo
         heater.SetState(on: true, target: 50, water: 48);
         return [lamp, ac, heater];
     }
+
+    /// <summary>The load-test home: <paramref name="count"/> CT lamps <c>lamp-1</c>..<c>lamp-N</c> ("Lamp N"), off,
+    /// Dimmer 50, CT 300, each with a MAC of its own.</summary>
+    public static SimulatedDevice[] Lamps(int count, TimeProvider? time = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var lamps = new SimulatedDevice[count];
+        for (var i = 1; i <= count; i++)
+        {
+            var lamp = new TasmotaLight($"lamp-{i}", $"Lamp {i}", MacAddress.Numbered(i), colorTemperature: true, time: time);
+            lamp.SetState(power: false, dimmer: 50, ctMireds: 300);
+            lamps[i - 1] = lamp;
+        }
+        return lamps;
+    }
 }

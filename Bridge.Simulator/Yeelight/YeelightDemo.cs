@@ -11,4 +11,18 @@ public static class YeelightDemo
         bedside.SetState(power: false, bright: 30, ct: 2700);
         return [desk, bedside];
     }
+
+    /// <summary><paramref name="count"/> CT bulbs (<c>0x...b0001</c> up, "Bulb N"), off, bright 50, ct 4000.</summary>
+    public static SimulatedBulb[] Numbered(int count, TimeProvider? time = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var bulbs = new SimulatedBulb[count];
+        for (var i = 1; i <= count; i++)
+        {
+            var bulb = new SimulatedBulb($"0x{0xb0000 + i:x}", $"Bulb {i}", time);
+            bulb.SetState(power: false, bright: 50, ct: 4000);
+            bulbs[i - 1] = bulb;
+        }
+        return bulbs;
+    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using Bridge.Service.Adoption;
 using Bridge.Service.Modules;
 
 namespace Bridge.Service.Drivers.Shelly;

@@ -5,6 +5,7 @@ using Bridge.Service.Mqtt;
 using Bridge.Service.Security;
 using Bridge.Simulator;
 using Bridge.Simulator.Mdns;
+using Bridge.Simulator.Shelly;
 using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -29,8 +30,8 @@ public sealed class AdoptOverMdnsTests(ITestOutputHelper output)
             if (d.Id == Id && present) found.TrySetResult();
         };
         await using var home = SimulatedHome.FromScenario($$"""{"devices":[{"protocol":"shelly","type":"plug","id":"{{Id}}","name":"Desk plug","adopted":false}]}""");
-        var announced = await home.StartLocalRpcAsync();
         await home.StartAsync("127.0.0.1", bridge.App.Services.GetRequiredService<EmbeddedBroker>().Port);
+        var announced = new[] { Assert.IsAssignableFrom<ShellyDevice>(home[Id]).LocalRpc! };
         Assert.False(home[Id].IsConnected); // MQTT off until adopted
         await using var mdns = await MdnsShellyCrowd.StartAsync(announced);
         await Wait.ForAsync(found.Task, Patience, "the unadopted Shelly in the discovered list");

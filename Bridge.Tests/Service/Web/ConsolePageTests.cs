@@ -31,7 +31,7 @@ public sealed class ConsolePageTests(DemoBridgeFixture home, ConsoleBrowser chro
     {
         var page = await OpenAsync();
         // The simulated home's devices (another test of this class may add one of its own).
-        var ids = Bridge.Home.Devices.Select(d => d.Id).Concat(Bridge.Home.Bulbs.Select(b => b.DeviceId)).ToList();
+        var ids = Bridge.Home.Devices.Select(d => d.Id).Concat(Bridge.Home.TwinsOf<global::Bridge.Simulator.Yeelight.SimulatedBulb>().Select(b => b.DeviceId)).ToList();
         Assert.True(await page.Locator("[data-device]").CountAsync() >= ids.Count);
         Assert.DoesNotContain("token", page.Url);
         foreach (var id in ids)

@@ -1,5 +1,7 @@
 using Bridge.Simulator.Home;
 using Bridge.Simulator;
+using Bridge.Simulator.Tasmota;
+using Bridge.Simulator.Yeelight;
 
 namespace Bridge.Tests.Simulator.Scenario;
 
@@ -23,8 +25,8 @@ public sealed class ScenarioTests
         await using var demo = SimulatedHome.Demo();
         Assert.Equal(demo.Devices.Select(d => (d.Id, d.Protocol, d.Type, d.Name)), fromFile.Devices.Select(d => (d.Id, d.Protocol, d.Type, d.Name)));
         foreach (var d in demo.Devices) Assert.Equal(d.Snapshot(), fromFile[d.Id].Snapshot());
-        Assert.Equal(demo.Bulbs.Select(b => (b.YeelightId, b.Name)), fromFile.Bulbs.Select(b => (b.YeelightId, b.Name)));
-        Assert.Equal(demo.Bulbs.Select(b => b.Snapshot()), fromFile.Bulbs.Select(b => b.Snapshot()));
+        Assert.Equal(demo.TwinsOf<SimulatedBulb>().Select(b => (b.YeelightId, b.Name)), fromFile.TwinsOf<SimulatedBulb>().Select(b => (b.YeelightId, b.Name)));
+        Assert.Equal(demo.TwinsOf<SimulatedBulb>().Select(b => b.Snapshot()), fromFile.TwinsOf<SimulatedBulb>().Select(b => b.Snapshot()));
     }
 
     [Fact]
@@ -82,7 +84,7 @@ public sealed class ScenarioTests
     [Fact]
     public async Task Lamps_makes_numbered_CT_lamps_with_distinct_MACs()
     {
-        await using var home = SimulatedHome.Lamps(3);
+        await using var home = new SimulatedHome(TasmotaDemo.Lamps(3));
         Assert.Equal(["lamp-1", "lamp-2", "lamp-3"], home.Devices.Select(d => d.Id));
         var macs = home.Devices.Cast<Bridge.Simulator.Tasmota.TasmotaDevice>().Select(d => d.Mac).ToList();
         Assert.Equal(3, macs.Distinct().Count());

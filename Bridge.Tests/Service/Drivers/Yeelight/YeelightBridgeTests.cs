@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bridge.Service.Discovery;
+using Bridge.Simulator.Yeelight;
 using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -179,7 +180,7 @@ public sealed class YeelightBridgeTests
             .Where(d => d.GetProperty("protocol").GetString() == "yeelight").ToArray();
         Assert.Equal(["Bedside bulb", "Study desk bulb"], bulbs.Select(b => b.GetProperty("name").GetString()).Order());
         Assert.All(bulbs, b => Assert.True(b.GetProperty("online").GetBoolean()));
-        var desk = bridge.Home.Bulbs.Single(b => b.Name == "Study desk bulb");
+        var desk = bridge.Home.TwinsOf<SimulatedBulb>().Single(b => b.Name == "Study desk bulb");
         var reply = await client.RequestAsync(new { op = "set", device = desk.DeviceId, state = new { power = "on", color_temp = 3000 } });
         JsonAssert.Ok(reply);
         Assert.Equal(("on", 70, 3000), (reply.GetProperty("state").GetProperty("power").GetString(),

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Bridge.Service.Adoption;
 
-namespace Bridge.Service.Adoption;
+namespace Bridge.Service.Drivers.Shelly;
 
 /// <summary>Calls a Shelly Gen2+ device's local RPC: <c>POST http://&lt;address&gt;:&lt;port&gt;/rpc</c> with a
 /// JSON-RPC frame (PROTOCOLS.md §3.1, §3.4). Each call is bounded by its own timeout on the injected

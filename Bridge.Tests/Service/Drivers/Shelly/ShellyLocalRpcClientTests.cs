@@ -1,7 +1,7 @@
 using System.Net;
-using Bridge.Service.Adoption;
+using Bridge.Service.Drivers.Shelly;
 
-namespace Bridge.Tests.Service.Adoption;
+namespace Bridge.Tests.Service.Drivers.Shelly;
 
 /// <summary>The bridge's Shelly local RPC client against replies no real Shelly sends: anything on the
 /// LAN can announce itself as one.</summary>

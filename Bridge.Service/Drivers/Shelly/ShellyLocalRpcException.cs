@@ -1,4 +1,4 @@
-namespace Bridge.Service.Adoption;
+namespace Bridge.Service.Drivers.Shelly;
 
 /// <summary>A Shelly's local RPC (HTTP) could not be used: no connection, no answer in time, or an
 /// answer that is no JSON-RPC frame.</summary>
