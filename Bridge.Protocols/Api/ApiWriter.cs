@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Bridge.Protocols.Model;
 
@@ -42,6 +43,23 @@ public static class ApiWriter
         w.WriteStartObject();
         if (id is null) w.WriteNull("id");
         else w.WriteString("id", id);
+        w.WriteBoolean("ok", false);
+        ErrorMember(w, code, message);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Refusal bodies have always been written by ASP.NET's JSON defaults, whose encoder leaves
+    /// characters such as <c>'</c>, <c>&lt;</c> and non-ASCII letters as they are; clients read these
+    /// bodies, so they keep that escaping rather than the stricter one of the WebSocket replies.</summary>
+    private static readonly JsonWriterOptions RefusalOptions = new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary><c>{"ok":false,"error":{"code":…,"message":…}}</c>, the body of an HTTP refusal (a 401
+    /// before the WebSocket upgrade, a refused pairing, the relay's 404 …): a failed reply without the
+    /// <c>id</c>, as no request carried one.</summary>
+    public static void Refusal(IBufferWriter<byte> output, string code, string message)
+    {
+        using var w = new Utf8JsonWriter(output, RefusalOptions);
+        w.WriteStartObject();
         w.WriteBoolean("ok", false);
         ErrorMember(w, code, message);
         w.WriteEndObject();

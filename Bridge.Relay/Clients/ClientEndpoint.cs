@@ -4,6 +4,7 @@ using Bridge.Relay.Backplane;
 using Bridge.Relay.Settings;
 using Bridge.Relay.Links;
 using Bridge.Relay.Metrics;
+using Bridge.Runtime.Http;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Relay.Clients;
@@ -107,11 +108,8 @@ public static class ClientEndpoint
             "this relay node cannot reach the others right now; try again, or another node");
     }
 
-    private static Task Refuse(HttpContext context, int status, string code, string message)
-    {
-        context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new { ok = false, error = new { code, message } });
-    }
+    private static Task Refuse(HttpContext context, int status, string code, string message) =>
+        HttpRefusal.WriteAsync(context.Response, status, code, message);
 
     private static string? BearerToken(HttpRequest request)
     {

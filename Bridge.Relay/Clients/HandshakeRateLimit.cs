@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Net;
+using Bridge.Protocols.Api;
 using Bridge.Protocols.Net;
 using Bridge.Relay.Settings;
 using Bridge.Relay.Metrics;
+using Bridge.Runtime.Http;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Relay.Clients;
@@ -29,9 +31,9 @@ public static class HandshakeRateLimitMiddleware
             && !context.RequestServices.GetRequiredService<HandshakeRateLimit>().TryTake(context.Connection.RemoteIpAddress))
         {
             context.RequestServices.GetRequiredService<RelayMetrics>().Refused(RelayMetrics.Refusal.TooManyHandshakes);
-            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             context.Response.Headers.RetryAfter = "1";
-            await context.Response.WriteAsJsonAsync(new { ok = false, error = new { code = "busy", message = "too many connection attempts from your address; retry later" } });
+            await HttpRefusal.WriteAsync(context.Response, StatusCodes.Status429TooManyRequests,
+                ErrorCodes.Busy, "too many connection attempts from your address; retry later");
             return;
         }
         await next(context);

@@ -1,5 +1,6 @@
 using Bridge.Protocols.Api;
 using Bridge.Service.Security;
+using Bridge.Runtime.Http;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Service.Api;
@@ -17,15 +18,13 @@ public static class ApiEndpoint
             var token = BearerToken(context.Request);
             if (!tokens.TryVerify(token, out var claims, out var problem))
             {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate = "Bearer";
-                await context.Response.WriteAsJsonAsync(new { ok = false, error = new { code = ErrorCodes.Unauthorized, message = problem } });
+                await HttpRefusal.WriteAsync(context.Response, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, problem);
                 return;
             }
             if (!context.WebSockets.IsWebSocketRequest)
             {
-                context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                await context.Response.WriteAsJsonAsync(new { ok = false, error = new { code = ErrorCodes.BadRequest, message = "this endpoint speaks WebSocket" } });
+                await HttpRefusal.WriteAsync(context.Response, StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, "this endpoint speaks WebSocket");
                 return;
             }
             using var socket = await context.WebSockets.AcceptWebSocketAsync();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Bridge.Protocols.Api;
 using Bridge.Service.Security;
+using Bridge.Runtime.Http;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Service.Api;
@@ -37,7 +38,7 @@ public static class PairEndpoint
     }
 
     private static IResult Error(int status, string code, string message) =>
-        Results.Json(new { ok = false, error = new { code, message } }, statusCode: status);
+        HttpRefusal.Result(status, code, message);
 
     private static async Task<(string? Code, string? Name, string? Problem)> ReadAsync(HttpRequest request)
     {

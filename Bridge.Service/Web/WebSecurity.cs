@@ -1,5 +1,6 @@
 using System.Net;
 using Bridge.Protocols.Api;
+using Bridge.Runtime.Http;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Service.Web;
@@ -64,8 +65,7 @@ public sealed class WebSecurity(RequestDelegate next, IOptions<WebSecurityOption
 
     private static Task Refuse(HttpContext context, int status, string message)
     {
-        context.Response.StatusCode = status;
         var code = status == StatusCodes.Status403Forbidden ? ErrorCodes.Forbidden : ErrorCodes.BadRequest;
-        return context.Response.WriteAsJsonAsync(new { ok = false, error = new { code, message } });
+        return HttpRefusal.WriteAsync(context.Response, status, code, message);
     }
 }

@@ -18,7 +18,11 @@ public sealed class TasmotaDriver(IMqttLink mqtt) : IDeviceDriver
 
     public string Name => DriverName;
 
-    public void ValidateProfile(DeviceProfile profile, List<string> problems) => TasmotaMapping.Parse(profile, problems);
+    public void ValidateProfile(DeviceProfile profile, List<string> problems)
+    {
+        TasmotaMapping.Parse(profile, problems);
+        TasmotaProfileMatcher.Validate(profile, problems);
+    }
 
     /// <summary>Tasmota answers each command in the order it got them (stat/&lt;t&gt;/RESULT), so commands
     /// overlap and a report confirms the oldest one it carries values for. A device with a

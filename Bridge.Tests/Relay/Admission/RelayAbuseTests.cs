@@ -34,7 +34,8 @@ public sealed class RelayAbuseTests
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 Assert.Equal("1", response.Headers.RetryAfter?.ToString());
-                Assert.Contains("\"busy\"", await response.Content.ReadAsStringAsync());
+                await RefusalAssert.BodyAsync(response, HttpStatusCode.TooManyRequests,
+                    """{"ok":false,"error":{"code":"busy","message":"too many connection attempts from your address; retry later"}}""");
             }
         }
         Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.Unauthorized));

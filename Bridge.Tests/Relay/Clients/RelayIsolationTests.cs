@@ -93,6 +93,18 @@ public sealed class RelayIsolationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refusal_carries_the_apis_json_error_body_byte_for_byte()
+    {
+        using var http = new HttpClient();
+        using var unknown = await http.GetAsync(_relay.HttpUrl("/api/v1/bridges/aaaaaaaaaaaaaaaa/ws"));
+        await RefusalAssert.BodyAsync(unknown, HttpStatusCode.NotFound,
+            """{"ok":false,"error":{"code":"unknown_bridge","message":"this relay has never seen that bridge"}}""");
+        using var missing = await http.GetAsync(_relay.HttpUrl($"/api/v1/bridges/{_a.App.BridgeId}/ws"));
+        await RefusalAssert.BodyAsync(missing, HttpStatusCode.Unauthorized,
+            """{"ok":false,"error":{"code":"unauthorized","message":"no token"}}""");
+    }
+
+    [Fact]
     public async Task A_second_key_cannot_take_a_registered_bridge_id()
     {
         var backplane = _relay.App.Services.GetRequiredService<IRelayBackplane>();

@@ -76,6 +76,16 @@ public sealed class PairingApiTests
     }
 
     [Fact]
+    public async Task A_refused_pairing_sends_the_json_error_body_byte_for_byte()
+    {
+        await using var bridge = await TestBridge.StartAsync(null, false);
+        using var http = new HttpClient();
+        using var response = await http.PostAsJsonAsync(PairUri(bridge), new { name = "no code" });
+        await RefusalAssert.BodyAsync(response, HttpStatusCode.BadRequest,
+            """{"ok":false,"error":{"code":"bad_request","message":"'code' (a string) is missing"}}""");
+    }
+
+    [Fact]
     public async Task An_admin_lists_tokens_without_their_text_and_a_revoked_token_is_refused()
     {
         await using var bridge = await TestBridge.StartAsync();

@@ -98,6 +98,17 @@ public sealed class WebSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_421_carries_the_apis_json_error_body_byte_for_byte()
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{_port}/");
+        request.Headers.Host = $"attacker.example.com:{_port}";
+        using var response = await http.SendAsync(request);
+        await RefusalAssert.BodyAsync(response, HttpStatusCode.MisdirectedRequest,
+            """{"ok":false,"error":{"code":"bad_request","message":"this bridge is not reached by the name 'attacker.example.com'; use its IP address, or add the name to Api:Hosts"}}""");
+    }
+
+    [Fact]
     public async Task A_WebSocket_from_another_web_origin_is_refused_with_403()
     {
         Assert.Equal(403, (await UpgradeAsync($"127.0.0.1:{_port}", "Origin: http://attacker.example.com")).Status);
