@@ -3,7 +3,7 @@ using System.IO.Pipelines;
 using Bridge.Protocols.Modbus;
 using Bridge.Runtime.Timing;
 
-namespace Bridge.Service.Serial;
+namespace Bridge.Service.Drivers.Modbus;
 
 /// <summary>The Modbus RTU master on one open line: one transaction at a time (its owner, the
 /// <see cref="SerialLine"/>, guarantees that), the t3.5 silence before every request, replies
