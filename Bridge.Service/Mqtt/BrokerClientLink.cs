@@ -1,5 +1,4 @@
 using System.Net;
-using Bridge.Service.Drivers;
 using Bridge.Service.Security;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -78,12 +77,11 @@ public sealed class BrokerClientLink : BackgroundService, IMqttLink
             // A write that failed (the broker stopped reading: the send timeout) may have left part
             // of a packet on the wire: this connection is done; the receive loop ends and reconnects.
             if (e is MQTTnet.Exceptions.MqttCommunicationException or IOException or System.Net.Sockets.SocketException) client.Dispose();
-            throw Unreachable();
+            throw Unreachable(e);
         }
     }
 
-    private static CommandFailedException Unreachable() =>
-        new(new CommandFailure(Protocols.Api.ErrorCodes.DeviceOffline, "the MQTT broker is unreachable"));
+    private static MqttLinkUnavailableException Unreachable(Exception? cause = null) => new("the MQTT broker is unreachable", cause);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

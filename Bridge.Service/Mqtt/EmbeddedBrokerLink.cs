@@ -1,5 +1,4 @@
 using Bridge.Protocols.Mqtt;
-using Bridge.Service.Drivers;
 using Bridge.Service.Mqtt.Accounts;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -31,7 +30,7 @@ public sealed class EmbeddedBrokerLink(EmbeddedBroker broker, ILogger<EmbeddedBr
     {
         var server = broker.Server;
         if (!_connected || server is null)
-            throw new CommandFailedException(new CommandFailure(Protocols.Api.ErrorCodes.DeviceOffline, "the MQTT broker is not running"));
+            throw new MqttLinkUnavailableException("the MQTT broker is not running");
         var message = CommandMessage.Build(topic, payload);
         await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = ClientId, CustomSessionItems = BrokerAccessControl.BridgeSession }, ct).ConfigureAwait(false);
     }

@@ -10,8 +10,8 @@ public interface IMqttLink
 {
     bool IsConnected { get; }
 
-    /// <summary>Publishes at QoS 0, never retained (see <see cref="CommandMessage"/>). Throws <see cref="Drivers.CommandFailedException"/>
-    /// (device_offline) while the broker is unreachable: commands fail now, never replay later.</summary>
+    /// <summary>Publishes at QoS 0, never retained (see <see cref="CommandMessage"/>). Throws <see cref="MqttLinkUnavailableException"/>
+    /// while the broker is not running or unreachable: publishes fail now, never replay later.</summary>
     Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken ct);
 
     /// <summary>Registers a handler; subscriptions are (re)made on every connect. Handlers run on

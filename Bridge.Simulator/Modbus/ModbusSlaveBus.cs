@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
 using Bridge.Protocols.Modbus;
+using Bridge.Runtime.Timing;
 
 namespace Bridge.Simulator.Modbus;
 
@@ -132,7 +133,7 @@ public sealed class ModbusSlaveBus : IAsyncDisposable
         if (Baud > 0) delay += TimeSpan.FromSeconds((double)(ModbusRtuEncoder.RequestLength(request) + bytes.Length) * BitsPerChar / Baud);
         try
         {
-            await ModbusRtuTiming.WaitAsync(delay, _time, _stop.Token).ConfigureAwait(false);
+            await PreciseDelay.WaitAsync(delay, _time, _stop.Token).ConfigureAwait(false);
             await _stream.WriteAsync(bytes, _stop.Token).ConfigureAwait(false);
             await _stream.FlushAsync(_stop.Token).ConfigureAwait(false);
             return true;

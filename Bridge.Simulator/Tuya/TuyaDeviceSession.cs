@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Sockets;
 using System.Text.Json;
 using Bridge.Protocols.Tuya;
+using Bridge.Runtime.Tuya;
 
 namespace Bridge.Simulator.Tuya;
 

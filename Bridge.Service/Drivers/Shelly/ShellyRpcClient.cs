@@ -56,7 +56,7 @@ public sealed class ShellyRpcClient
         {
             var buffer = new ArrayBufferWriter<byte>(128);
             ShellyRpc.WriteRequest(buffer, id, Source, method, state, writeParams);
-            await _mqtt.PublishAsync(ShellyTopics.Rpc(prefix), buffer.WrittenMemory, ct).ConfigureAwait(false);
+            await _mqtt.PublishCommandAsync(ShellyTopics.Rpc(prefix), buffer.WrittenMemory, ct).ConfigureAwait(false);
             ShellyFrame frame;
             try
             {

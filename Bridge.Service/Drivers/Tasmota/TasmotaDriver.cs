@@ -53,12 +53,12 @@ public sealed class TasmotaDriver(IMqttLink mqtt) : IDeviceDriver
             var map = mapping.Find(change.Capability.Name)!;
             if (map.Field is not null) continue;
             var payload = Encoding.UTF8.GetBytes(DeviceText(map, change.Value));
-            await mqtt.PublishAsync(TasmotaTopics.Default(prefix, topic, map.Command!), payload, ct).ConfigureAwait(false);
+            await mqtt.PublishCommandAsync(TasmotaTopics.Default(prefix, topic, map.Command!), payload, ct).ConfigureAwait(false);
         }
         foreach (var command in changes.Select(c => mapping.Find(c.Capability.Name)!).Where(m => m.Field is not null).Select(m => m.Command!).Distinct())
         {
             var payload = JsonCommand(device, mapping, command, changes);
-            await mqtt.PublishAsync(TasmotaTopics.Default(prefix, topic, command), payload, ct).ConfigureAwait(false);
+            await mqtt.PublishCommandAsync(TasmotaTopics.Default(prefix, topic, command), payload, ct).ConfigureAwait(false);
         }
 
         static int PowerOrder(Change c) =>

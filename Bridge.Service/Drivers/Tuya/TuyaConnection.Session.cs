@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Bridge.Protocols.Tuya;
+using Bridge.Runtime.Tuya;
 
 namespace Bridge.Service.Drivers.Tuya;
 

@@ -1,8 +1,9 @@
 using Bridge.Protocols.Modbus;
 using Bridge.Service.Devices;
+using Bridge.Service.Serial;
 using Microsoft.Extensions.Options;
 
-namespace Bridge.Service.Serial;
+namespace Bridge.Service.Drivers.Modbus;
 
 /// <summary>Declares the configured Modbus devices and runs one <see cref="SerialLine"/> per port.</summary>
 public sealed class SerialService(

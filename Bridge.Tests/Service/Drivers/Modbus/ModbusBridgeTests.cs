@@ -4,7 +4,7 @@ using Bridge.Protocols.Modbus;
 using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 
-namespace Bridge.Tests.Service.Serial;
+namespace Bridge.Tests.Service.Drivers.Modbus;
 
 /// <summary>The bridge drives simulated Modbus slaves over a real pty pair made by socat.</summary>
 public sealed class ModbusBridgeTests

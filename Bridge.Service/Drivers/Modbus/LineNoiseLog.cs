@@ -1,4 +1,4 @@
-namespace Bridge.Service.Serial;
+namespace Bridge.Service.Drivers.Modbus;
 
 /// <summary>Counts what the master discarded (garbage bytes, bad CRCs, replies from the wrong slave)
 /// and logs one warning per burst: when the line next carries a clean reply, or when the burst

@@ -1,7 +1,7 @@
 using Bridge.Protocols.Modbus;
 using Bridge.Service.Devices;
 
-namespace Bridge.Service.Serial;
+namespace Bridge.Service.Drivers.Modbus;
 
 /// <summary>A configured Modbus device: the registry's device, its slave id, map and poll period.</summary>
 public sealed class SerialDevice(Device device, byte slave, ModbusProfileMap map, TimeSpan pollPeriod)

@@ -1,4 +1,4 @@
-namespace Bridge.Service.Serial;
+namespace Bridge.Service.Drivers.Modbus;
 
 /// <summary>One unit of work for a line's owner: a command (write and read back) or a poll.
 /// It runs with the line to itself, so its frames never interleave with anyone else's.</summary>

@@ -1,6 +1,6 @@
 using Bridge.Protocols.Modbus;
 
-namespace Bridge.Service.Serial;
+namespace Bridge.Service.Drivers.Modbus;
 
 /// <summary>A slave did not answer (after every retry).</summary>
 public sealed class ModbusTimeoutException(string message) : Exception(message);

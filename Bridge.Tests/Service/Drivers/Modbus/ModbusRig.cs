@@ -3,7 +3,7 @@ using Bridge.Simulator.Modbus;
 using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bridge.Tests.Service.Serial;
+namespace Bridge.Tests.Service.Drivers.Modbus;
 
 /// <summary>A bridge whose serial port is one end of a socat pty pair, and simulated Modbus slaves
 /// on the other end: an Intesis AC (slave 1), a CoolMasterNet AC (slave 2), a water heater (slave 3).</summary>

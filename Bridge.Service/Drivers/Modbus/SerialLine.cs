@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Bridge.Protocols.Modbus;
 using Bridge.Service.Devices;
+using Bridge.Service.Serial;
 
-namespace Bridge.Service.Serial;
+namespace Bridge.Service.Drivers.Modbus;
 
 /// <summary>The one owner of a serial port. Commands and polls queue here and run one at a time
 /// (commands first), so frames never interleave on the wire. Opens the port, reopens it with

@@ -1,7 +1,7 @@
 using Bridge.Protocols.Model;
 using Bridge.Protocols.Modbus;
 
-namespace Bridge.Service.Serial;
+namespace Bridge.Service.Drivers.Modbus;
 
 /// <summary>Reads every register of a device's map, block by block, into capability values.</summary>
 public static class ModbusStateReader

@@ -1,8 +1,7 @@
-using Bridge.Service.Drivers;
 using System.Runtime.InteropServices;
 using Bridge.Service.Devices;
 
-namespace Bridge.Service.Serial;
+namespace Bridge.Service.Drivers.Modbus;
 
 /// <summary>One poll of one device: read its registers, report the state (a change on the unit
 /// itself becomes a state event), and keep availability: a slave that answers is online, one

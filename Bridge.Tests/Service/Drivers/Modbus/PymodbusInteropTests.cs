@@ -3,7 +3,7 @@ using Bridge.Protocols.Model;
 using Bridge.Simulator.Modbus;
 using Bridge.Tests.Infrastructure;
 
-namespace Bridge.Tests.Service.Serial;
+namespace Bridge.Tests.Service.Drivers.Modbus;
 
 /// <summary>Interoperability with Modbus software nobody here wrote: Debian's pymodbus (3.0) as a
 /// master against our simulated slaves, and as a slave that the bridge drives. Over socat ptys,

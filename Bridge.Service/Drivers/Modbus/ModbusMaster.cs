@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Bridge.Protocols.Modbus;
+using Bridge.Runtime.Timing;
 
-namespace Bridge.Service.Serial;
+namespace Bridge.Service.Drivers.Modbus;
 
 /// <summary>The Modbus RTU master on one open line: one transaction at a time (its owner, the
 /// <see cref="SerialLine"/>, guarantees that), the t3.5 silence before every request, replies
@@ -76,7 +77,7 @@ public sealed class ModbusMaster : IAsyncDisposable
     {
         var quiet = _time.GetElapsedTime(Volatile.Read(ref _lastActivity));
         var gap = _timing.InterFrameGap;
-        if (quiet < gap) await ModbusRtuTiming.WaitAsync(gap - quiet, _time, ct).ConfigureAwait(false);
+        if (quiet < gap) await PreciseDelay.WaitAsync(gap - quiet, _time, ct).ConfigureAwait(false);
     }
 
     /// <summary>Anything that arrived between transactions answers nothing we asked: discard it.</summary>

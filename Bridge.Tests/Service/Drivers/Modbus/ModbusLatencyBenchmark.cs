@@ -5,7 +5,7 @@ using Bridge.Simulator.Modbus;
 using Bridge.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace Bridge.Tests.Service.Serial;
+namespace Bridge.Tests.Service.Drivers.Modbus;
 
 /// <summary>The performance bound: at 9600 baud 8N1 a <c>set</c> with read-back completes
 /// within its frames' wire time + the device's reply delay + 10 ms. The pty moves bytes instantly,
