@@ -3,6 +3,7 @@ using System.Text.Json;
 using Bridge.Protocols.Model;
 using Bridge.Protocols.Shelly;
 using Bridge.Service.Devices;
+using Bridge.Service.Drivers.Mapping;
 using Bridge.Service.Mqtt;
 
 namespace Bridge.Service.Drivers.Shelly;
@@ -66,9 +67,9 @@ public sealed class ShellyIngress(
             using (var info = await rpc.CallAsync<object?>(prefix, ShellyRpc.ShellyGetDeviceInfo, null, null, IdentifyTimeout, CancellationToken.None).ConfigureAwait(false))
             {
                 var r = info.Result;
-                id = Str(r, "id") ?? prefix;
-                name = Str(r, "name") ?? id;
-                app = Str(r, "app") ?? "";
+                id = MappingSection.Str(r, "id") ?? prefix;
+                name = MappingSection.Str(r, "name") ?? id;
+                app = MappingSection.Str(r, "app") ?? "";
             }
             using var status = await rpc.CallAsync<object?>(prefix, ShellyRpc.ShellyGetStatus, null, null, IdentifyTimeout, CancellationToken.None, from: id).ConfigureAwait(false);
             var profile = PickProfile(id, app, status.Result);
@@ -128,7 +129,4 @@ public sealed class ShellyIngress(
         }
         if (!rpc.Deliver(frame!)) frame!.Dispose();
     }
-
-    private static string? Str(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
