@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Bridge.Protocols.Shelly;
 using Bridge.Service.Adoption;
 
 namespace Bridge.Service.Drivers.Shelly;
@@ -51,22 +53,10 @@ public sealed class ShellyLocalRpc(HttpClient http, TimeProvider time)
 
     private byte[] Frame(string method, Action<Utf8JsonWriter>? writeParams)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("id", Interlocked.Increment(ref _nextId));
-            w.WriteString("src", Source);
-            w.WriteString("method", method);
-            if (writeParams is not null)
-            {
-                w.WriteStartObject("params");
-                writeParams(w);
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
-        }
-        return buffer.ToArray();
+        var buffer = new ArrayBufferWriter<byte>();
+        ShellyRpc.WriteRequest(buffer, Interlocked.Increment(ref _nextId), Source, method, writeParams,
+            writeParams is null ? null : static (w, write) => write!(w));
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>The frame's <c>result</c>, or its <c>error</c> as an exception.</summary>

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using Bridge.Protocols.Shelly;
 
 namespace Bridge.Service.Provisioning.SoftAp;
 
@@ -92,22 +94,10 @@ internal sealed class ShellySoftAp(SoftApHttp http, ShellyApInfo info, Provision
     /// <summary>The result of one call, or null when the device answered with an error.</summary>
     private async Task<JsonElement?> RpcAsync(string method, Action<Utf8JsonWriter>? writeParams, CancellationToken ct)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("id", 1);
-            w.WriteString("src", "devicebridge");
-            w.WriteString("method", method);
-            if (writeParams is not null)
-            {
-                w.WriteStartObject("params");
-                writeParams(w);
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
-        }
-        var answer = await http.PostJsonAsync("/rpc", buffer.ToArray(), ct).ConfigureAwait(false);
+        var buffer = new ArrayBufferWriter<byte>();
+        ShellyRpc.WriteRequest(buffer, 1, "devicebridge", method, writeParams,
+            writeParams is null ? null : static (w, write) => write!(w));
+        var answer = await http.PostJsonAsync("/rpc", buffer.WrittenSpan.ToArray(), ct).ConfigureAwait(false);
         try
         {
             using var doc = JsonDocument.Parse(answer.Body);
