@@ -97,7 +97,7 @@ public sealed class SimulatedBulb : ILanTwin
     Task ILanTwin.StartAsync(bool multicast) => StartAsync(multicast);
 
     /// <summary>A change made elsewhere (the Yeelight app, the wall switch): every client gets props.</summary>
-    public Task ChangeAsync(bool? power = null, int? bright = null, int? ct = null) => ApplyAsync(power, bright, ct);
+    public Task ChangeAsync(bool? power = null, int? bright = null, int? ct = null) => NotifyPropsAsync(Apply(power, bright, ct));
 
     /// <summary>Closes every client connection; the bulb stays reachable.</summary>
     public void DropConnections() => _control?.DropClients();
@@ -179,18 +179,20 @@ public sealed class SimulatedBulb : ILanTwin
         if (GarbageBeforeReplies)
             foreach (var line in GarbageLines) await client.WriteAsync(line).ConfigureAwait(false);
         var reply = new ArrayBufferWriter<byte>(128);
-        (bool? Power, int? Bright, int? Ct)? change = null;
+        List<KeyValuePair<string, string>>? changed = null;
         if (!_quota.TryTake(1, out _)) YeelightCommand.WriteError(reply, request.Id, -1, QuotaMessage);
         else if (request.Method == YeelightMethods.GetProp) YeelightCommand.WriteResult(reply, request.Id, request.Params.Select(p => Property(p.Text)));
         else if (Parse(request) is { } parsed)
         {
-            change = parsed;
+            // The state is the asked one by the time "ok" is sent (a client that reads it after the
+            // reply sees it); the props NOTIFY follows the reply, as a real bulb sends them.
+            changed = Apply(parsed.Power, parsed.Bright, parsed.Ct);
             YeelightCommand.WriteResult(reply, request.Id, ["ok"]);
         }
         else YeelightCommand.WriteError(reply, request.Id, -1, "invalid params or unsupported method");
         await client.WriteAsync(reply.WrittenMemory).ConfigureAwait(false);
         CommandReceived?.Invoke(request.Method);
-        if (change is { } c) await ApplyAsync(c.Power, c.Bright, c.Ct).ConfigureAwait(false);
+        if (changed is not null) await NotifyPropsAsync(changed).ConfigureAwait(false);
     }
 
     private (bool? Power, int? Bright, int? Ct)? Parse(YeelightRequest r)
@@ -213,8 +215,8 @@ public sealed class SimulatedBulb : ILanTwin
         }
     }
 
-    /// <summary>Applies a change and sends props for what actually changed (a real bulb stays quiet otherwise).</summary>
-    private async Task ApplyAsync(bool? power, int? bright, int? ct)
+    /// <summary>Applies a change; returns what actually changed.</summary>
+    private List<KeyValuePair<string, string>> Apply(bool? power, int? bright, int? ct)
     {
         var changed = new List<KeyValuePair<string, string>>(3);
         lock (_gate)
@@ -223,6 +225,12 @@ public sealed class SimulatedBulb : ILanTwin
             if (bright is { } b && b != _bright) changed.Add(new("bright", Text(_bright = b)));
             if (ct is { } c && c != _ct) changed.Add(new("ct", Text(_ct = c)));
         }
+        return changed;
+    }
+
+    /// <summary>Sends props for what changed (a real bulb stays quiet otherwise).</summary>
+    private async Task NotifyPropsAsync(List<KeyValuePair<string, string>> changed)
+    {
         if (changed.Count == 0 || _control is not { } control) return;
         var line = new ArrayBufferWriter<byte>(96);
         YeelightCommand.WriteProps(line, changed);
