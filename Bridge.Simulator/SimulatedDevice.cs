@@ -119,6 +119,9 @@ public abstract partial class SimulatedDevice : ISimulatedTwin
 
     private protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
 
+    /// <summary>Whether <see cref="DisposeAsync"/> has begun (a start still under way must not leave anything open).</summary>
+    private protected bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
     /// <summary>Whether <see cref="StartAsync(HomeNetwork, CancellationToken)"/> connects it (a Shelly with MQTT disabled does not).</summary>
     internal virtual bool ConnectsOnStart => true;
 

@@ -5,6 +5,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/relay-bench.XXXXXX")
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
+# LOADGEN_ENV: how the load generator is started (its JIT done before it measures).
+. bench/loadgen-env.sh
 
 wait_line() { # file regex
     for _ in $(seq 1 600); do grep -qE "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done

@@ -7,7 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CONNECTIONS=${1:-1} INFLIGHT=${2:-1} COUNT=${3:-20000} LAMPS=${4:-20}
 . bench/relay-lib.sh
-. bench/loadgen-env.sh
 
 start_relay relay
 RELAY=$(cat "$WORK/relay.url")

@@ -22,7 +22,7 @@ NODE1=$(cat "$WORK/node1.url")
 NODE2=$(cat "$WORK/node2.url")
 start_bridge "$NODE2"
 
-run() { dotnet "Bridge.Simulator/bin/$BIN/Bridge.Simulator.dll" loadgen --url "$1" --token "$TOKEN" \
+run() { env "${LOADGEN_ENV[@]}" dotnet "Bridge.Simulator/bin/$BIN/Bridge.Simulator.dll" loadgen --url "$1" --token "$TOKEN" \
         --connections "$CONNECTIONS" --inflight "$INFLIGHT" --count "$COUNT"; }
 for round in 1 2; do
     echo "== round $round, local API: $LOCAL"

@@ -38,7 +38,7 @@ run_all() { # warm-up count per bridge; reports go to $WORK/loadgen<b>.json
         local id token
         id=$(sed -n 's/^Bridge id: //p' "$WORK/bridge$b.out")
         token=$(sed -n 's/^Access token: //p' "$WORK/bridge$b.out")
-        dotnet "Bridge.Simulator/bin/$BIN/Bridge.Simulator.dll" loadgen --ping --url "$RELAY/api/v1/bridges/$id/ws" \
+        env "${LOADGEN_ENV[@]}" dotnet "Bridge.Simulator/bin/$BIN/Bridge.Simulator.dll" loadgen --ping --url "$RELAY/api/v1/bridges/$id/ws" \
             --token "$token" --connections "$CONNECTIONS" --inflight "$INFLIGHT" --count "$1" --warmup 0 >"$WORK/loadgen$b.json" &
         runs+=($!)
     done

@@ -11,6 +11,8 @@
 # Everything runs on loopback; every process started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/loadgen-env.sh
+. bench/loadgen-env.sh
 LAMPS=${LAMPS:-100}
 [[ $# -gt 0 ]] || set -- 1x1x5000 10x100x50000 scene
 BRIDGE=Bridge.Service/bin/Release/net10.0/Bridge.Service.dll
@@ -59,16 +61,16 @@ for _ in $(seq 300); do
 done
 TICK=$(getconf CLK_TCK)
 # Prime both processes (JIT tiering) with unmeasured runs, as a long-running bridge would be.
-dotnet $SIM loadgen --url "$URL" --token "$TOKEN" --connections 10 --inflight 100 --count "${PRIME:-20000}" >/dev/null
-dotnet $SIM loadgen --url "$URL" --token "$TOKEN" --connections 1 --inflight 1 --count 2000 >/dev/null
+env "${LOADGEN_ENV[@]}" dotnet $SIM loadgen --url "$URL" --token "$TOKEN" --connections 10 --inflight 100 --count "${PRIME:-20000}" >/dev/null
+env "${LOADGEN_ENV[@]}" dotnet $SIM loadgen --url "$URL" --token "$TOKEN" --connections 1 --inflight 1 --count 2000 >/dev/null
 
 for spec in "$@"; do
     b0=$(cpu_ticks $BRIDGE_PID); s0=$(cpu_ticks $SIM_PID)
     if [[ $spec == scene ]]; then
-        RESULT=$(dotnet $SIM loadgen --url "$URL" --token "$TOKEN" --scene)
+        RESULT=$(env "${LOADGEN_ENV[@]}" dotnet $SIM loadgen --url "$URL" --token "$TOKEN" --scene)
     else
         IFS=x read -r C F N <<<"$spec"
-        RESULT=$(dotnet $SIM loadgen --url "$URL" --token "$TOKEN" --connections "$C" --inflight "$F" --count "$N")
+        RESULT=$(env "${LOADGEN_ENV[@]}" dotnet $SIM loadgen --url "$URL" --token "$TOKEN" --connections "$C" --inflight "$F" --count "$N")
     fi
     b1=$(cpu_ticks $BRIDGE_PID); s1=$(cpu_ticks $SIM_PID)
     python3 - "$spec" "$RESULT" "$((b1 - b0))" "$((s1 - s0))" "$TICK" <<'PY'

@@ -13,7 +13,7 @@ public sealed record CommandFailure(string Code, string Message)
 }
 
 /// <summary>A failure a driver or transport raises; translated into a reply at the API boundary.</summary>
-public sealed class CommandFailedException(CommandFailure failure) : Exception(failure.Message)
+public sealed class CommandFailedException(CommandFailure failure, Exception? cause = null) : Exception(failure.Message, cause)
 {
     public CommandFailure Failure { get; } = failure;
 }

@@ -9,18 +9,36 @@ namespace Bridge.Service.Drivers;
 /// link's reason, as they always have.</summary>
 public static class MqttCommandPublishing
 {
-    /// <summary>Publishes a command; throws <see cref="CommandFailedException"/> (device_offline) when the link is unavailable.</summary>
-    public static async Task PublishCommandAsync(this IMqttLink link, string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    /// <summary>Publishes a command; fails with <see cref="CommandFailedException"/> (device_offline) when the link is unavailable.</summary>
+    public static Task PublishCommandAsync(this IMqttLink link, string topic, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
+        Task publish;
         try
         {
-            await link.PublishAsync(topic, payload, ct).ConfigureAwait(false);
+            publish = link.PublishAsync(topic, payload, ct);
         }
         catch (MqttLinkUnavailableException e)
         {
-            throw new CommandFailedException(Failure(e));
+            return Task.FromException(Translated(e));
+        }
+        // The link writes on the calling thread, so nearly every publish has finished here: it is
+        // handed back as it is, with no state machine on the command path.
+        return publish.IsCompletedSuccessfully ? publish : TranslateAsync(publish);
+    }
+
+    private static async Task TranslateAsync(Task publish)
+    {
+        try
+        {
+            await publish.ConfigureAwait(false);
+        }
+        catch (MqttLinkUnavailableException e)
+        {
+            throw Translated(e);
         }
     }
+
+    private static CommandFailedException Translated(MqttLinkUnavailableException e) => new(Failure(e), e);
 
     /// <summary>The command failure an unavailable link means: the device can't be reached now.</summary>
     public static CommandFailure Failure(MqttLinkUnavailableException e) => new(ErrorCodes.DeviceOffline, e.Message);

@@ -74,10 +74,14 @@ public sealed class SimulatedHome : IAsyncDisposable
     }
 
     /// <summary>Starts every twin (each decides what starting means for it, and whether it
-    /// <see cref="ISimulatedTwin.StartOffline"/>); returns when all are reachable.</summary>
+    /// <see cref="ISimulatedTwin.StartOffline"/>); returns when all are reachable. If one fails, the
+    /// others may be running: dispose the home.</summary>
     public async Task StartAsync(string host, int port, CancellationToken ct = default)
     {
         var network = new HomeNetwork(host, port, LanOnMulticast);
+        // Every broker device learns the broker first, so one switched off at the wall can still
+        // come back later even if another twin's start fails below.
+        foreach (var d in Devices) d.UseBroker(host, port);
         var options = new ParallelOptions { MaxDegreeOfParallelism = StartParallelism, CancellationToken = ct };
         await Parallel.ForEachAsync(_twins, options, async (t, token) => await t.StartAsync(network, token).ConfigureAwait(false)).ConfigureAwait(false);
     }

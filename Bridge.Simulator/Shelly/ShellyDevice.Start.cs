@@ -16,7 +16,16 @@ public abstract partial class ShellyDevice
     public override async Task StartAsync(HomeNetwork network, CancellationToken ct = default)
     {
         await base.StartAsync(network, ct).ConfigureAwait(false);
-        if (ServesLocalRpc && _localRpc is null) _localRpc = await ShellyHttpRpc.StartAsync(this, IPAddress.Loopback, ct).ConfigureAwait(false);
+        if (!ServesLocalRpc || _localRpc is not null) return;
+        var rpc = await ShellyHttpRpc.StartAsync(this, IPAddress.Loopback, ct).ConfigureAwait(false);
+        if (Interlocked.CompareExchange(ref _localRpc, rpc, null) is not null)
+        {
+            await rpc.DisposeAsync().ConfigureAwait(false); // another start won
+            return;
+        }
+        // Disposed while the endpoint was opening: whichever of this and DisposeCoreAsync takes it
+        // back closes it, once.
+        if (IsDisposed && Interlocked.CompareExchange(ref _localRpc, null, rpc) == rpc) await rpc.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>The HTTP endpoint closes first, so no RPC arrives at a device that is going away.</summary>

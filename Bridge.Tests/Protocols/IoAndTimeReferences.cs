@@ -6,20 +6,22 @@ namespace Bridge.Tests.Protocols;
 public static class IoAndTimeReferences
 {
     /// <summary>Namespaces whose every type is I/O.</summary>
-    private static readonly string[] Namespaces = ["System.Net.Sockets", "System.IO.Ports", "System.IO.Pipes"];
+    private static readonly string[] Namespaces = ["System.Net.Sockets", "System.Net.Http", "System.Net.WebSockets", "System.Net.Security", "System.IO.Ports", "System.IO.Pipes"];
 
     /// <summary>Types that are I/O or time wherever they are used.</summary>
     private static readonly HashSet<string> Types =
     [
         "System.IO.File", "System.IO.Directory", "System.IO.FileInfo", "System.IO.DirectoryInfo", "System.IO.FileSystemInfo",
-        "System.Diagnostics.Stopwatch", "System.TimeProvider",
+        "System.Diagnostics.Stopwatch", "System.TimeProvider", "System.Net.Dns",
         "System.Threading.Timer", "System.Threading.PeriodicTimer", "System.Timers.Timer",
     ];
 
     /// <summary>Members that wait or read the clock on types that are otherwise fine (Task, DateTime...).</summary>
     private static readonly HashSet<string> Members =
     [
-        "System.Threading.Tasks.Task::Delay", "System.Threading.Thread::Sleep",
+        "System.Threading.Tasks.Task::Delay", "System.Threading.Tasks.Task::WaitAsync", "System.Threading.Tasks.Task::Wait",
+        "System.Threading.Thread::Sleep", "System.Threading.Thread::SpinWait",
+        "System.Threading.CancellationTokenSource::CancelAfter",
         "System.DateTime::get_Now", "System.DateTime::get_UtcNow", "System.DateTime::get_Today",
         "System.DateTimeOffset::get_Now", "System.DateTimeOffset::get_UtcNow",
         "System.Environment::get_TickCount", "System.Environment::get_TickCount64",

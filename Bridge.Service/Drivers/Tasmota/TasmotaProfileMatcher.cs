@@ -75,8 +75,9 @@ public static class TasmotaProfileMatcher
         {
             return Regex.IsMatch(module, pattern, RegexOptions.None, RegexTimeout);
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or RegexMatchTimeoutException)
         {
+            // A pattern that does not parse, or one so costly it ran out of time on this module.
             return false;
         }
     }
