@@ -131,6 +131,10 @@ public sealed class TuyaBridgeTests
         Assert.Contains(stale.GetProperty("error").GetProperty("code").GetString(), new[] { "invalid_value", "busy" });
         Assert.True(plug.FramesReceived - framesAfterRejection <= 3, $"{plug.FramesReceived - framesAfterRejection} frames after the rejection");
 
+        // The device serves one client: it frees its slot once it has seen the stale attempt's connection
+        // close, and until then refuses the next one as it refuses the vendor app's rival (busy). On a
+        // loaded machine that took long enough for the adoption below to be refused in CI.
+        await Wait.UntilAsync(() => plug.Connections == 0, Timeout, "the device done with the stale attempt's connection");
         JsonAssert.Ok(await client.RequestAsync(new { op = "adopt", device = plug.DeviceId, key = newKey }));
         JsonAssert.Ok(await client.RequestAsync(new { op = "set", device = plug.DeviceId, state = new { power = "on" } }));
         Assert.DoesNotContain(newKey, rig.Logs.AllText);
