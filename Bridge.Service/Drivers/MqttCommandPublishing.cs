@@ -38,8 +38,7 @@ public static class MqttCommandPublishing
         }
     }
 
-    private static CommandFailedException Translated(MqttLinkUnavailableException e) => new(Failure(e), e);
-
-    /// <summary>The command failure an unavailable link means: the device can't be reached now.</summary>
-    public static CommandFailure Failure(MqttLinkUnavailableException e) => new(ErrorCodes.DeviceOffline, e.Message);
+    /// <summary>An unavailable link means the device can't be reached now.</summary>
+    private static CommandFailedException Translated(MqttLinkUnavailableException e) =>
+        new(new CommandFailure(ErrorCodes.DeviceOffline, e.Message), e);
 }

@@ -44,7 +44,7 @@ public sealed class ShellyLocalRpcClientTests
     }
 
     /// <summary>'[' bytes up to <c>size</c>, never seekable, so no length is known up front.</summary>
-    private sealed class EndlessStream(long size) : Stream
+    private sealed class EndlessStream(long size) : EndlessStreamBase
     {
         private long _left = size;
         public override int Read(byte[] buffer, int offset, int count)
@@ -54,15 +54,6 @@ public sealed class ShellyLocalRpcClientTests
             _left -= n;
             return n;
         }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     [Fact]
